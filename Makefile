@@ -1,0 +1,45 @@
+# Everyday actions. `make book` and `make test` set everything up on first use.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PYTHON ?= python3
+# The model the book is built with: bundled (offline, the default here), bert-base-uncased, or any BERT id/path.
+ATTNVIZ_MODEL ?= bundled
+export ATTNVIZ_MODEL
+PORT ?= 8000
+
+.PHONY: book test lint format serve clean bench screenshots
+
+$(STAMP): pyproject.toml requirements/constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e ".[bundled,book,test]"
+	touch $(STAMP)
+
+## book: build the site into _build/html (pages executed, cached; any warning or cell error fails)
+book: $(STAMP)
+	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+
+## test: build the site if needed, then run every test (unit, notebooks, browser)
+test: book
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+## serve: preview the built site at http://localhost:$(PORT)
+serve:
+	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+
+bench: book
+	$(PY) benchmarks/payload.py
+
+screenshots: book
+	$(PY) scripts/screenshot.py $(PAGES)
+
+clean:
+	$(VENV)/bin/jupyter-book clean . || rm -rf _build/html _build/jupyter_execute

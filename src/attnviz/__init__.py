@@ -1,0 +1,31 @@
+"""attnviz: the helper package of the course "Attention を可視化して直感的に理解する".
+
+Compute once, draw many times: :func:`attend` turns a sentence (or a pair) into an immutable
+:class:`AttentionResult`; BERTviz and the figure functions draw from it.
+"""
+
+import warnings
+
+# transformers imports tqdm.auto; without ipywidgets (deliberately not installed: widget outputs
+# make myst-nb load require.js from a CDN) it warns into every page.
+warnings.filterwarnings("ignore", message="IProgress not found")
+
+from .attention import DECIMALS, AttentionResult, attend  # noqa: E402
+from .errors import AttnvizError, InputError, ModelLoadError  # noqa: E402
+from .models import LoadedModel, ModelInfo, load_model  # noqa: E402
+from .neuron import neuron_model, neuron_view  # noqa: E402
+
+__all__ = [
+    "DECIMALS",
+    "AttentionResult",
+    "AttnvizError",
+    "InputError",
+    "LoadedModel",
+    "ModelInfo",
+    "ModelLoadError",
+    "attend",
+    "load_model",
+    "neuron_model",
+    "neuron_view",
+]
+__version__ = "0.1.0"

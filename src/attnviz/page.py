@@ -1,0 +1,60 @@
+"""Small things every chapter page shows: which model produced its outputs, and glued facts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models import DEFAULT_HUB_MODEL, LoadedModel, load_model
+
+__all__ = ["glue_model_facts", "model_banner"]
+
+
+def model_banner(loaded: LoadedModel | None = None) -> Any:
+    """A note saying which model computed the page's outputs (a Markdown display object).
+
+    When the bundled model stands in for ``bert-base-uncased`` the note says so, and why.
+    """
+    from IPython.display import Markdown
+
+    info = (loaded or load_model()).info
+    lines = [
+        ":::{admonition} このページの出力を計算したモデル",
+        ":class: note attnviz-model",
+        f"**{info.name}**: {info.layers} 層 × {info.heads} ヘッド、隠れ次元 {info.hidden_size}、"
+        f"パラメータ数 {info.parameters / 1e6:.1f}M。",
+    ]
+    if info.is_fallback:
+        lines.append(
+            f"講義で使った **{DEFAULT_HUB_MODEL}**（12 層 × 12 ヘッド）が使えなかったため"
+            f"（{info.reason}）、同じ BERT 構造の小さなモデルで計算しています。"
+            "図や数値はこのモデルのものです。"
+        )
+    elif info.is_bundled:
+        lines.append(
+            f"オフラインでビルドするため、同梱の小さな BERT 構造のモデルを使っています（講義では {DEFAULT_HUB_MODEL}）。"
+            "図や数値はこのモデルのものです。"
+        )
+    lines.append(":::")
+    return Markdown("\n".join(lines))
+
+
+def glue_model_facts(loaded: LoadedModel | None = None, prefix: str = "model") -> None:
+    """Glue the model's facts for the page text: ``{glue:text}`model_layers``` and so on.
+
+    Keys: ``<prefix>_name``, ``_layers``, ``_heads``, ``_hidden``, ``_params_m`` (millions, 1 decimal),
+    ``_last_layer`` (0-based index of the last layer), ``_max_tokens``.
+    """
+    from myst_nb import glue
+
+    info = (loaded or load_model()).info
+    facts = {
+        "name": info.name,
+        "layers": info.layers,
+        "heads": info.heads,
+        "hidden": info.hidden_size,
+        "params_m": f"{info.parameters / 1e6:.1f}",
+        "last_layer": info.layers - 1,
+        "max_tokens": info.max_tokens,
+    }
+    for key, value in facts.items():
+        glue(f"{prefix}_{key}", value, display=False)
