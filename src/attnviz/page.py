@@ -31,7 +31,8 @@ def model_banner(loaded: LoadedModel | None = None) -> Any:
         )
     elif info.is_bundled:
         lines.append(
-            f"オフラインでビルドするため、同梱の小さな BERT 構造のモデルを使っています（講義では {DEFAULT_HUB_MODEL}）。"
+            "オフラインでビルドするため、同梱の小さな BERT 構造のモデルを使っています"
+            f"（講義では {DEFAULT_HUB_MODEL}）。"
             "図や数値はこのモデルのものです。"
         )
     lines.append(":::")
