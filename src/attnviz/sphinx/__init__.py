@@ -31,12 +31,13 @@ SCRIPTS = ("vendor/d3-5.7.0.min.js", "vendor/jquery-3.7.1.min.js", "bertviz-offl
 STYLES = ("bertviz-offline.css",)
 MARKER = 'id="bertviz-'
 MARKER_UNQUOTED = "id=bertviz-"  # the neuron view writes its id without quotes
+MARKER_OWN = "data-attnviz-d3"  # attnviz's own views (e.g. the head map) that draw with the vendored d3
 # <script ... src="http(s)://..."></script> pointing anywhere but this site (BERTviz: require.js on cdnjs)
 REMOTE_SCRIPT = re.compile(r"<script\b[^>]*\bsrc=[\"']?(?:https?:)?//[^>]*>\s*</script>", re.I)
 
 
 def has_bertviz(body: str) -> bool:
-    return MARKER in body or MARKER_UNQUOTED in body
+    return MARKER in body or MARKER_UNQUOTED in body or MARKER_OWN in body
 
 
 def strip_remote_scripts(body: str) -> str:
