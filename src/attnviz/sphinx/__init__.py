@@ -45,7 +45,30 @@ def strip_remote_scripts(body: str) -> str:
     return REMOTE_SCRIPT.sub("", body)
 
 
+def _dedupe_scripts(context: dict[str, Any]) -> None:
+    """Drop repeated scripts (sphinx-thebe registers its inline `const THEBE_JS_URL` twice under
+    Jupyter Book 1.0.4, which throws "Identifier 'THEBE_JS_URL' has already been declared")."""
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
+    kept = []
+    for script in scripts:
+        # the same script may come once with filename None and once with "" (inline body)
+        attributes = getattr(script, "attributes", {})
+        key = (str(getattr(script, "filename", script) or ""), tuple(sorted(attributes.items())))
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(script)
+    scripts[:] = kept  # in place: app.add_js_file() later appends to this same list
+
+
 def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    _dedupe_scripts(context)
+    # pydata-sphinx-theme logs "Got invalid theme mode" when no default is set.
+    if not context.get("default_mode"):
+        context["default_mode"] = "light"
     body = context.get("body")
     if not body or not has_bertviz(body):
         return
@@ -67,6 +90,6 @@ def _copy_static(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", key_execution_cache)
-    app.connect("html-page-context", _page_context)
+    app.connect("html-page-context", _page_context, priority=900)  # after themes and sphinx-thebe
     app.connect("build-finished", _copy_static)
     return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True}
