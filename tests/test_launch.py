@@ -9,12 +9,12 @@ import os
 import re
 import subprocess
 import sys
-import tomllib
 from importlib import metadata
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import tomllib
 from bs4 import BeautifulSoup
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
@@ -22,8 +22,8 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 sys.path.insert(0, str(Path(__file__).parent))
-from builtsite import HTML  # noqa: E402
-from launchconfig import BINDER, ROOT, config, executable_docnames, load_sync, workflow  # noqa: E402
+from builtsite import HTML
+from launchconfig import BINDER, ROOT, config, executable_docnames, load_sync, workflow
 
 PAGES = executable_docnames()
 CPU_INDEX = "https://download.pytorch.org/whl/cpu"
@@ -48,8 +48,7 @@ def header_links(docname: str) -> dict[str, str]:
         pytest.fail(f"{html} is missing: build the site first (`make book`)")
     soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
     return {
-        (a.get("title") or a.get_text(strip=True)): a["href"]
-        for a in soup.select(".article-header-buttons a[href]")
+        (a.get("title") or a.get_text(strip=True)): a["href"] for a in soup.select(".article-header-buttons a[href]")
     }
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from launchconfig import ROOT, WORKFLOW, workflow  # noqa: E402
+from launchconfig import ROOT, WORKFLOW, workflow
 
 MAIN_PUSH = "github.event_name == 'push' && github.ref == 'refs/heads/main'"
 
