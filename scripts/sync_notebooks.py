@@ -125,12 +125,18 @@ def executable_pages(root: Path = ROOT) -> list[Page]:
     return pages
 
 
-_CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(?P<body>.*?)^```[ \t]*$", re.DOTALL | re.MULTILINE)
+_CODE_CELL = re.compile(
+    r"^(?P<fence>`{3,})\{code-cell\}[^\n]*\n(?P<body>.*?)^(?P=fence)[ \t]*$", re.DOTALL | re.MULTILINE
+)
 
 
 def _split_options(body: str) -> tuple[str, str]:
-    """Split a code cell's body into its leading ``:key: value`` option lines and its code."""
+    """Split a code cell's body into its options (``:key: value`` lines or a ``---`` YAML block) and its code."""
     lines = body.splitlines(keepends=True)
+    if lines and lines[0].strip() == "---":
+        end = next((j for j in range(1, len(lines)) if lines[j].strip() == "---"), None)
+        if end is not None:
+            return "".join(lines[: end + 1]), "".join(lines[end + 1 :])
     i = 0
     while i < len(lines) and re.match(r"^:[\w-]+:", lines[i]):
         i += 1
