@@ -8,7 +8,7 @@ ATTNVIZ_MODEL ?= bundled
 export ATTNVIZ_MODEL
 PORT ?= 8000
 
-.PHONY: book test lint format serve clean bench screenshots
+.PHONY: book test lint format serve clean bench screenshots notebooks
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ book: $(STAMP)
 ## test: build the site if needed, then run every test (unit, notebooks, browser)
 test: book
 	$(PY) -m pytest
+
+## notebooks: regenerate book/*.ipynb (what Colab and Binder open) and the pages' install cells from _config.yml
+notebooks: $(STAMP)
+	$(PY) scripts/sync_notebooks.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

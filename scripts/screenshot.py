@@ -10,12 +10,13 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import os
 import threading
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("ATTNVIZ_CHROMIUM") or "/usr/bin/chromium"  # as in tests/builtsite.py
 ARGS = [
     "--headless",
     "--no-sandbox",
