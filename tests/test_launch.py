@@ -250,23 +250,7 @@ def colab_requirements() -> list[tuple[str, Requirement]]:
     return found
 
 
-@pytest.mark.parametrize(
-    "package",
-    [
-        pytest.param(
-            name,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="pyproject.toml requires ipython>=8 while Colab pins ipython==7.34.0: "
-                "`%pip install attnviz` upgrades IPython and breaks the Colab runtime. "
-                "Fix: ipython>=7.34 in [project] dependencies (then remove this mark).",
-            ),
-        )
-        if name == "ipython"
-        else name
-        for name in COLAB
-    ],
-)
+@pytest.mark.parametrize("package", list(COLAB))
 def test_colab_install_keeps_colabs_own_packages(package):
     version = Version(COLAB[package])
     clashes = [
