@@ -1,0 +1,41 @@
+"""Small Markdown tables for pages (rendered by myst-nb): tokens with their ids, rounded matrices."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .attention import AttentionResult
+
+__all__ = ["matrix_table", "token_table"]
+
+
+def _cell(text: str) -> str:
+    return "`" + text.replace("`", "'") + "`"
+
+
+def token_table(result: AttentionResult, tokenizer: Any) -> str:
+    """Markdown table with one column per token: position, token, input id, token_type_id."""
+    ids = tokenizer.convert_tokens_to_ids(list(result.tokens))
+    head = "| 位置 | " + " | ".join(str(i) for i in range(len(result.tokens))) + " |"
+    rule = "|---" * (len(result.tokens) + 1) + "|"
+    rows = [
+        "| トークン | " + " | ".join(_cell(t) for t in result.tokens) + " |",
+        "| ID | " + " | ".join(str(i) for i in ids) + " |",
+        "| token_type_id | " + " | ".join(str(t) for t in result.token_type_ids) + " |",
+    ]
+    return "\n".join([head, rule, *rows])
+
+
+def matrix_table(matrix: np.ndarray, row_labels: Sequence[str], col_labels: Sequence[str], decimals: int = 2) -> str:
+    """Markdown table of a 2-D array rounded to ``decimals``."""
+    m = np.asarray(matrix, dtype=float)
+    head = "| | " + " | ".join(col_labels) + " |"
+    rule = "|---" * (len(col_labels) + 1) + "|"
+    rows = [
+        f"| {_cell(label)} | " + " | ".join(f"{x:.{decimals}f}" for x in row) + " |"
+        for label, row in zip(row_labels, m, strict=True)
+    ]
+    return "\n".join([head, rule, *rows])
