@@ -49,6 +49,11 @@ class WorkedHead:
         """Largest difference between the hand-computed and the model's weights."""
         return float(np.abs(self.probs - self.model_probs).max())
 
+    def cosine_row(self, i: int) -> np.ndarray:
+        """Cosine similarity of query ``i`` with every key (what attention does NOT compute)."""
+        norms = np.linalg.norm(self.k, axis=1) * np.linalg.norm(self.q[i])
+        return (self.k @ self.q[i]) / norms
+
 
 def _softmax(x: np.ndarray) -> np.ndarray:
     z = x - x.max(axis=-1, keepdims=True)  # subtracting the row max changes nothing but avoids overflow
