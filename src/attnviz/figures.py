@@ -285,22 +285,22 @@ def encoder_decoder_schematic() -> Figure:
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
         ax.axis("off")
-    _box(left, 0.5, 0.1, 0.62, 0.13, "The cat sat on the mat", "#dbe9f6", 10)
-    _box(left, 0.27, 0.5, 0.34, 0.2, "エンコーダ\n（入力を読む）", "#dbe9f6")
-    _box(left, 0.73, 0.5, 0.34, 0.2, "デコーダ\n（出力を書く）", "#fde2c8")
-    _box(left, 0.73, 0.9, 0.5, 0.13, "猫がマットの上に座った", "#fde2c8", 10)
+    _box(left, 0.5, 0.1, 0.62, 0.13, "The cat sat on the mat", "#dbe9f6", 12)
+    _box(left, 0.27, 0.5, 0.34, 0.2, "エンコーダ\n（入力を読む）", "#dbe9f6", 13)
+    _box(left, 0.73, 0.5, 0.34, 0.2, "デコーダ\n（出力を書く）", "#fde2c8", 13)
+    _box(left, 0.73, 0.9, 0.5, 0.13, "猫がマットの上に座った", "#fde2c8", 12)
     _arrow(left, (0.35, 0.17), (0.3, 0.39))
     _arrow(left, (0.44, 0.5), (0.56, 0.5))
     _arrow(left, (0.73, 0.61), (0.73, 0.83))
-    left.text(0.5, 0.64, "ベクトル", ha="center", fontsize=9, color=MUTED)
-    left.set_title("エンコーダ・デコーダ（翻訳, Vaswani et al. 2017）", fontsize=11)
+    left.text(0.5, 0.64, "ベクトル", ha="center", fontsize=11, color=MUTED)
+    left.set_title("エンコーダ・デコーダ（翻訳, Vaswani et al. 2017）", fontsize=13)
 
-    _box(right, 0.5, 0.1, 0.62, 0.13, "[CLS] The cat sat on the mat [SEP]", "#dbe9f6", 10)
-    _box(right, 0.5, 0.5, 0.44, 0.2, "エンコーダ × 何層も\n（両方向に読む）", "#dbe9f6")
-    _box(right, 0.5, 0.9, 0.8, 0.13, "各トークンの文脈つきベクトル", "#e2f0d9", 10)
+    _box(right, 0.5, 0.1, 0.92, 0.13, "[CLS] The cat sat on the mat [SEP]", "#dbe9f6", 12)
+    _box(right, 0.5, 0.5, 0.44, 0.2, "エンコーダ × 何層も\n（両方向に読む）", "#dbe9f6", 13)
+    _box(right, 0.5, 0.9, 0.8, 0.13, "各トークンの文脈つきベクトル", "#e2f0d9", 12)
     _arrow(right, (0.5, 0.17), (0.5, 0.39))
     _arrow(right, (0.5, 0.61), (0.5, 0.83))
-    right.set_title("エンコーダのみ（BERT, Devlin et al. 2019）", fontsize=11)
+    right.set_title("エンコーダのみ（BERT, Devlin et al. 2019）", fontsize=13)
     return fig
 
 
@@ -316,7 +316,7 @@ def reading_directions(tokens: Sequence[str], focus: int) -> Figure:
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
         ax.axis("off")
-        ax.set_title(title, fontsize=11, loc="left")
+        ax.set_title(title, fontsize=13, loc="left")
         for j, (x, t) in enumerate(zip(xs, tokens, strict=True)):
             ok = allowed(j)
             fc = "#ffe9a8" if j == focus else ("#dbe9f6" if ok else "#f2f2f2")
@@ -326,7 +326,7 @@ def reading_directions(tokens: Sequence[str], focus: int) -> Figure:
                 t,
                 ha="center",
                 va="center",
-                fontsize=11,
+                fontsize=13,
                 color="black" if ok else "#b0b0b0",
                 bbox={"boxstyle": "round", "fc": fc, "ec": "black" if ok else "#d0d0d0"},
             )
@@ -350,16 +350,16 @@ def layer_stack(n_layers: int, *, ax: Axes | None = None) -> Figure:
     fig, ax = _axes(ax, (7.5, 0.42 * n_layers + 1.2))
     h = 1.0
     total = n_layers + 2
-    _box(ax, 0.5, 0.5, 1.0, 0.7, "入力: [CLS] the cat sat on the mat [SEP]（埋め込み）", "#dbe9f6", 10)
+    _box(ax, 0.5, 0.5, 1.0, 0.7, "入力: [CLS] the cat sat on the mat [SEP]（埋め込み）", "#dbe9f6", 12)
     for i in range(n_layers):
         y = 1.5 + i * h
         color = "#fde2c8" if i == n_layers - 1 else "white"
-        _box(ax, 0.5, y, 0.56, 0.72, f"Layer {i}（Self-Attention + FFN）", color, 10)
-        ax.text(0.82, y, f"論文では第 {i + 1} 層", ha="left", va="center", fontsize=9, color=MUTED)
-    _box(ax, 0.5, total - 0.5, 1.0, 0.7, "出力: 各トークンのベクトル（[CLS] のベクトルを分類に）", "#e2f0d9", 10)
+        _box(ax, 0.5, y, 0.56, 0.72, f"Layer {i}（Self-Attention + FFN）", color, 12)
+        ax.text(0.82, y, f"論文では第 {i + 1} 層", ha="left", va="center", fontsize=11, color=MUTED)
+    _box(ax, 0.5, total - 0.5, 1.0, 0.7, "出力: 各トークンのベクトル（[CLS] のベクトルを分類に）", "#e2f0d9", 12)
     for i in range(n_layers + 1):
         _arrow(ax, (0.5, 0.85 + i * h), (0.5, 1.14 + i * h))
-    ax.text(0.2, 1.5, "BERTviz の番号", ha="right", va="center", fontsize=9, color=MUTED)
+    ax.text(0.2, 1.5, "BERTviz の番号", ha="right", va="center", fontsize=11, color=MUTED)
     ax.set_xlim(-0.05, 1.1)
     ax.set_ylim(0, total)
     ax.axis("off")

@@ -17,25 +17,28 @@ def _cell(text: str) -> str:
 
 
 def token_table(result: AttentionResult, tokenizer: Any) -> str:
-    """Markdown table with one column per token: position, token, input id, token_type_id."""
+    """Markdown table with one row per token: position, token, input id, token_type_id."""
     ids = tokenizer.convert_tokens_to_ids(list(result.tokens))
-    head = "| 位置 | " + " | ".join(str(i) for i in range(len(result.tokens))) + " |"
-    rule = "|---" * (len(result.tokens) + 1) + "|"
     rows = [
-        "| トークン | " + " | ".join(_cell(t) for t in result.tokens) + " |",
-        "| ID | " + " | ".join(str(i) for i in ids) + " |",
-        "| token_type_id | " + " | ".join(str(t) for t in result.token_type_ids) + " |",
+        f"| {i} | {_cell(t)} | {id_} | {type_} |"
+        for i, (t, id_, type_) in enumerate(zip(result.tokens, ids, result.token_type_ids, strict=True))
     ]
-    return "\n".join([head, rule, *rows])
+    return "\n".join(["| 位置 | トークン | ID | token_type_id |", "|---|---|---|---|", *rows])
 
 
-def matrix_table(matrix: np.ndarray, row_labels: Sequence[str], col_labels: Sequence[str], decimals: int = 2) -> str:
-    """Markdown table of a 2-D array rounded to ``decimals``."""
+def matrix_table(
+    matrix: np.ndarray,
+    row_labels: Sequence[str],
+    col_labels: Sequence[str],
+    decimals: int = 2,
+    code_labels: bool = True,
+) -> str:
+    """Markdown table of a 2-D array rounded to ``decimals`` (row labels as code when ``code_labels``)."""
     m = np.asarray(matrix, dtype=float)
     head = "| | " + " | ".join(col_labels) + " |"
     rule = "|---" * (len(col_labels) + 1) + "|"
     rows = [
-        f"| {_cell(label)} | " + " | ".join(f"{x:.{decimals}f}" for x in row) + " |"
+        f"| {_cell(label) if code_labels else label} | " + " | ".join(f"{x:.{decimals}f}" for x in row) + " |"
         for label, row in zip(row_labels, m, strict=True)
     ]
     return "\n".join([head, rule, *rows])
