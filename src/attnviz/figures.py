@@ -213,6 +213,7 @@ def attention_heatmap(
     title: str = "",
     fmt: str = "{:.2f}",
     cmap: str = "Reds",
+    annot_size: float = 7,
     ax: Axes | None = None,
 ) -> Figure:
     """A T x T matrix as a grid: row = the token that looks (query), column = the token looked at (key)."""
@@ -229,7 +230,13 @@ def attention_heatmap(
         for j in range(n):
             dark = hi > lo and (matrix[i, j] - lo) / (hi - lo) > 0.6
             ax.text(
-                j, i, fmt.format(matrix[i, j]), ha="center", va="center", fontsize=7, color="white" if dark else "black"
+                j,
+                i,
+                fmt.format(matrix[i, j]),
+                ha="center",
+                va="center",
+                fontsize=annot_size,
+                color="white" if dark else "black",
             )
     if title:
         ax.set_title(title, fontsize=11)
@@ -239,9 +246,11 @@ def attention_heatmap(
 def worked_steps(scores: np.ndarray, scaled: np.ndarray, probs: np.ndarray, tokens: Sequence[str], d_k: int) -> Figure:
     """The three matrices of the worked example side by side: Q K^T, / sqrt(d_k), softmax."""
     fig, axes = plt.subplots(1, 3, figsize=(10, 4.0), layout="constrained")
-    attention_heatmap(scores, tokens, title="① スコア Q·K^T", fmt="{:.0f}", cmap="Blues", ax=axes[0])
-    attention_heatmap(scaled, tokens, title=f"② ÷√d_k（d_k = {d_k}）", fmt="{:.1f}", cmap="Blues", ax=axes[1])
-    attention_heatmap(probs, tokens, title="③ 行ごとに softmax", fmt="{:.2f}", ax=axes[2])
+    attention_heatmap(scores, tokens, title="① スコア Q·K^T", fmt="{:.0f}", cmap="Blues", annot_size=8.5, ax=axes[0])
+    attention_heatmap(
+        scaled, tokens, title=f"② ÷√d_k（d_k = {d_k}）", fmt="{:.1f}", cmap="Blues", annot_size=8, ax=axes[1]
+    )
+    attention_heatmap(probs, tokens, title="③ 行ごとに softmax", fmt="{:.2f}", annot_size=7.5, ax=axes[2])
     for ax in axes[1:]:
         ax.set_ylabel("")
     return fig
@@ -285,14 +294,14 @@ def encoder_decoder_schematic() -> Figure:
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
         ax.axis("off")
-    _box(left, 0.5, 0.1, 0.62, 0.13, "The cat sat on the mat", "#dbe9f6", 12)
-    _box(left, 0.27, 0.5, 0.34, 0.2, "エンコーダ\n（入力を読む）", "#dbe9f6", 13)
-    _box(left, 0.73, 0.5, 0.34, 0.2, "デコーダ\n（出力を書く）", "#fde2c8", 13)
-    _box(left, 0.73, 0.9, 0.5, 0.13, "猫がマットの上に座った", "#fde2c8", 12)
-    _arrow(left, (0.35, 0.17), (0.3, 0.39))
-    _arrow(left, (0.44, 0.5), (0.56, 0.5))
-    _arrow(left, (0.73, 0.61), (0.73, 0.83))
-    left.text(0.5, 0.64, "ベクトル", ha="center", fontsize=11, color=MUTED)
+    _box(left, 0.4, 0.1, 0.62, 0.13, "The cat sat on the mat", "#dbe9f6", 12)
+    _box(left, 0.24, 0.5, 0.3, 0.2, "エンコーダ\n（入力を読む）", "#dbe9f6", 13)
+    _box(left, 0.76, 0.5, 0.3, 0.2, "デコーダ\n（出力を書く）", "#fde2c8", 13)
+    _box(left, 0.74, 0.9, 0.44, 0.13, "猫がマットの上に座った", "#fde2c8", 12)
+    _arrow(left, (0.33, 0.17), (0.27, 0.39))
+    _arrow(left, (0.39, 0.5), (0.61, 0.5))
+    _arrow(left, (0.75, 0.61), (0.75, 0.83))
+    left.text(0.5, 0.54, "ベクトル", ha="center", fontsize=10, color=MUTED)
     left.set_title("エンコーダ・デコーダ（翻訳, Vaswani et al. 2017）", fontsize=13)
 
     _box(right, 0.5, 0.1, 0.92, 0.13, "[CLS] The cat sat on the mat [SEP]", "#dbe9f6", 12)
