@@ -368,7 +368,7 @@ def layer_stack(n_layers: int, *, ax: Axes | None = None) -> Figure:
     _box(ax, 0.5, total - 0.5, 1.0, 0.7, "出力: 各トークンのベクトル（[CLS] のベクトルを分類に）", "#e2f0d9", 12)
     for i in range(n_layers + 1):
         _arrow(ax, (0.5, 0.85 + i * h), (0.5, 1.14 + i * h))
-    ax.text(0.2, 1.5, "BERTviz の番号", ha="right", va="center", fontsize=11, color=MUTED)
+    ax.text(0.18, 1.5, "BERTviz の番号", ha="right", va="center", fontsize=11, color=MUTED)
     ax.set_xlim(-0.05, 1.1)
     ax.set_ylim(0, total)
     ax.axis("off")
