@@ -1,0 +1,64 @@
+"""The built chapter pages 0-2: figures load, glued numbers appear, cards link every chapter."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import attnviz
+
+pytestmark = pytest.mark.browser
+
+CHAPTERS = ["01_self_attention", "02_transformer_bert", "03_bertviz", "04_demo", "05_miniwork", "06_summary"]
+MATHJAX_CDN = "cdn.jsdelivr.net/npm/mathjax"  # Jupyter Book's default math renderer (not this page's code)
+
+
+def _images_loaded(page) -> list[int]:
+    page.wait_for_load_state("load")
+    return page.eval_on_selector_all("article img", "imgs => imgs.map(i => i.naturalWidth)")
+
+
+def _page_errors(log) -> list[str]:
+    """JS errors and failed requests, minus the ones every Jupyter Book 1 page has (see FINDINGS.md)."""
+    known = ("THEBE_JS_URL", "theme mode", "Failed to load resource")  # failed loads are checked below
+    errors = [e for e in log.errors if not any(k in e for k in known)]
+    failed = [u for u in log.failed if "favicon" not in u and MATHJAX_CDN not in u]
+    return errors + failed
+
+
+def test_intro_cards_link_every_chapter(open_page):
+    page, log = open_page("book/00_intro.html")
+    hrefs = page.eval_on_selector_all("a.sd-stretched-link", "as => as.map(a => a.getAttribute('href'))")
+    for chapter in CHAPTERS:
+        assert f"{chapter}.html" in hrefs, chapter
+    assert "attnviz-model" in page.content()
+    assert _page_errors(log) == []
+
+
+@pytest.mark.parametrize(("path", "n_figures"), [("01_self_attention", 5), ("02_transformer_bert", 3)])
+def test_figures_render(open_page, path, n_figures):
+    page, log = open_page(f"book/{path}.html")
+    widths = _images_loaded(page)
+    assert len(widths) >= n_figures
+    assert all(w > 0 for w in widths)
+    assert _page_errors(log) == []
+    assert [u for u in log.offsite if MATHJAX_CDN not in u] == []
+
+
+def test_self_attention_check_is_printed(open_page, loaded):
+    page, _ = open_page("book/01_self_attention.html")
+    text = page.inner_text("article")
+    diff = re.search(r"手計算とモデルの重みの差の最大値: ([0-9.e+-]+)", text)
+    assert diff is not None and float(diff.group(1)) < 1e-5
+    assert f"{loaded.info.hidden_size // loaded.info.heads} 次元" in text  # d_k glued into the prose
+
+
+def test_transformer_page_shows_the_models_numbers(open_page, loaded):
+    page, _ = open_page("book/02_transformer_bert.html")
+    text = page.inner_text("article")
+    info = loaded.info
+    assert f"{info.layers} 層 × {info.heads} ヘッド" in text
+    assert f"Layer 0〜{info.layers - 1}" in text
+    pair = attnviz.attend("The cat sat.", "The dog barked.", model=loaded)
+    assert f"位置 {pair.sentence_b_start} から" in text
