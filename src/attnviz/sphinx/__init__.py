@@ -88,8 +88,18 @@ def _copy_static(app: Sphinx, exception: Exception | None) -> None:
     copy_asset(str(STATIC), str(Path(app.outdir) / "_static" / "attnviz"))
 
 
+MATHJAX = "attnviz/vendor/mathjax/tex-chtml.js"  # relative to _static
+
+
+def _local_mathjax(app: Sphinx, config: Any) -> None:
+    """Serve MathJax from the site instead of Sphinx's default CDN address."""
+    if str(config.mathjax_path).startswith(("http://", "https://", "//")):
+        config.mathjax_path = MATHJAX
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", key_execution_cache)
+    app.connect("config-inited", _local_mathjax)
     app.connect("html-page-context", _page_context, priority=900)  # after themes and sphinx-thebe
     app.connect("build-finished", _copy_static)
     return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True}
