@@ -91,6 +91,8 @@ def test_describe_follows_the_numbers():
     d = describe_layer_shares(LayerShares(shares=sep_heavy, n_inputs=3))
     assert d["sep_peak_layer"] == "1" and d["sep_peak"] == "60%"
     assert d["cls_first"] == "40%"
+    assert d["sep_peak_group"] == "中間の層" and d["cls_peak_group"] == "浅い層"
+    assert d["cls_first_compare"].endswith("（15%）より大きくなっています")
     assert "半分以上" in d["middle_parking"] and "60%" in d["middle_parking"]
     assert "増えます" in d["rest_trend"]
     assert "「[SEP]」" in d["middle"]

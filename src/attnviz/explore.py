@@ -163,8 +163,9 @@ def describe_layer_shares(shares: LayerShares) -> dict[str, str]:
 
     The phrases are chosen from the numbers, so the text stays true for whichever model built the page.
     Keys: ``n_inputs``, ``cls_first``, ``sep_first``, ``cls_peak_layer``, ``cls_peak``, ``sep_peak_layer``,
-    ``sep_peak``, ``rest_first``, ``rest_last``, ``shallow``/``middle``/``deep`` (a phrase per group of layers,
-    see :func:`layer_groups`), ``middle_parking`` (which special token collects the middle layers' attention,
+    ``sep_peak``, ``sep_peak_group``, ``cls_peak_group``, ``cls_first_compare``, ``rest_first``, ``rest_last``,
+    ``shallow``/``middle``/``deep`` (a phrase per group of layers, see :func:`layer_groups`),
+    ``middle_parking`` (which special token collects the middle layers' attention,
     compared with Clark et al.'s BERT-base), ``rest_trend``.
     """
     cls, sep, rest = shares.of("cls"), shares.of("sep"), shares.of("rest")
@@ -181,6 +182,13 @@ def describe_layer_shares(shares: LayerShares) -> dict[str, str]:
         "rest_first": _pct(rest[0]),
         "rest_last": _pct(rest[-1]),
     }
+    out["sep_peak_group"] = next(GROUP_LABELS[k] for k, v in groups.items() if shares.peak_layer("sep") in v)
+    out["cls_peak_group"] = next(GROUP_LABELS[k] for k, v in groups.items() if shares.peak_layer("cls") in v)
+    later = float(cls[1:].mean())
+    out["cls_first_compare"] = (
+        f"Layer 0 で [CLS] に向かう注意は {_pct(cls[0])} で、それより後の層の平均（{_pct(later)}）より"
+        + ("大きくなっています" if cls[0] > later else "小さくなっています")
+    )
     for name, layers in groups.items():
         m = means[name]
         top = CATEGORIES[int(np.argmax(m))]
