@@ -142,3 +142,14 @@ def test_plot_layer_shares_draws_one_bar_per_layer_and_part():
     ax = fig.axes[0]
     assert len(ax.patches) == 4 * len(CATEGORIES)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["[CLS]", "[SEP]", "自分自身", "その他の単語"]
+
+
+def test_masks_bidirectional_and_causal():
+    from attnviz.masks import bidirectional_mask, causal_mask, plot_masks
+
+    c = causal_mask(4)
+    assert c.sum() == 4 * 5 // 2
+    assert c[3, 0] and not c[0, 3]  # a later token sees earlier ones, never the reverse
+    assert bidirectional_mask(4).all()
+    fig = plot_masks(["a", "b", "c"])
+    assert len(fig.axes) == 2

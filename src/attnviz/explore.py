@@ -31,6 +31,7 @@ __all__ = [
     "CATEGORY_LABELS",
     "EXAMPLE_PAIRS",
     "EXAMPLE_SINGLES",
+    "GROUP_LABELS",
     "PRONOUN_SENTENCE",
     "HeadHit",
     "LayerShares",
