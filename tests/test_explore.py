@@ -95,12 +95,16 @@ def test_describe_follows_the_numbers():
     assert d["cls_first_compare"].endswith("（15%）より大きくなっています")
     assert "半分以上" in d["middle_parking"] and "60%" in d["middle_parking"]
     assert "増えます" in d["rest_trend"]
+    assert "増えています" in d["rest_trend_note"]
     assert "「[SEP]」" in d["middle"]
     # [CLS] dominates instead (the bundled model's pattern): the text must not claim [SEP]
     cls_heavy = sep_heavy[:, [1, 0, 2, 3]]
     d = describe_layer_shares(LayerShares(shares=cls_heavy, n_inputs=3))
     assert "[SEP]（10%）よりも [CLS]（60%）" in d["middle_parking"]
     assert "「[CLS]」" in d["middle"]
+    flat = LayerShares(shares=np.tile([0.3, 0.2, 0.1, 0.4], (3, 1)), n_inputs=1)
+    d = describe_layer_shares(flat)
+    assert "ほとんど変わりません" in d["rest_trend"] and "とは限らない" in d["rest_trend_note"]
 
 
 def test_strongest_head_on_constructed_array():

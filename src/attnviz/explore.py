@@ -167,7 +167,7 @@ def describe_layer_shares(shares: LayerShares) -> dict[str, str]:
     ``sep_peak``, ``sep_peak_group``, ``cls_peak_group``, ``cls_first_compare``, ``rest_first``, ``rest_last``,
     ``shallow``/``middle``/``deep`` (a phrase per group of layers, see :func:`layer_groups`),
     ``middle_parking`` (which special token collects the middle layers' attention,
-    compared with Clark et al.'s BERT-base), ``rest_trend``.
+    compared with Clark et al.'s BERT-base), ``rest_trend``, ``rest_trend_note``.
     """
     cls, sep, rest = shares.of("cls"), shares.of("sep"), shares.of("rest")
     groups = layer_groups(shares.n_layers)
@@ -224,6 +224,11 @@ def describe_layer_shares(shares: LayerShares) -> dict[str, str]:
         trend = "減ります"
     else:
         trend = "ほとんど変わりません"
+    out["rest_trend_note"] = (
+        "このモデルでは、深い層ほど単語どうしを見る割合が増えています"
+        if trend == "増えます"
+        else "少なくともこのモデルでは、「深い層ほど単語どうしをたくさん見る」とは限らないということです"
+    )
     out["rest_trend"] = (
         f"「その他の単語」に向かう注意は、浅い層（{_pct(shallow_rest)}）から深い層（{_pct(deep_rest)}）にかけて{trend}"
     )
