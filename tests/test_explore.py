@@ -157,3 +157,13 @@ def test_masks_bidirectional_and_causal():
     assert bidirectional_mask(4).all()
     fig = plot_masks(["a", "b", "c"])
     assert len(fig.axes) == 2
+
+
+def test_phrase_keys_split_phrases_from_numbers():
+    d = describe_layer_shares(LayerShares(shares=np.tile([0.3, 0.2, 0.1, 0.4], (6, 1)), n_inputs=2))
+    assert explore.PHRASE_KEYS <= d.keys()
+    for key, value in d.items():
+        if key in explore.PHRASE_KEYS:
+            assert len(value) > 15, key
+        else:
+            assert len(value) <= 6, (key, value)

@@ -32,6 +32,7 @@ __all__ = [
     "EXAMPLE_PAIRS",
     "EXAMPLE_SINGLES",
     "GROUP_LABELS",
+    "PHRASE_KEYS",
     "PRONOUN_SENTENCE",
     "HeadHit",
     "LayerShares",
@@ -147,6 +148,12 @@ def layer_groups(n_layers: int) -> dict[str, range]:
     a, b = round(n_layers / 3), round(2 * n_layers / 3)
     return {"shallow": range(0, a), "middle": range(a, b), "deep": range(b, n_layers)}
 
+
+#: Keys of :func:`describe_layer_shares` whose values are whole phrases (glue them as Markdown and paste
+#: with ``{glue:md}``; the other values are short numbers for ``{glue:text}``).
+PHRASE_KEYS: frozenset[str] = frozenset(
+    {"shallow", "middle", "deep", "middle_parking", "rest_trend", "rest_trend_note", "cls_first_compare"}
+)
 
 GROUP_LABELS: dict[str, str] = {"shallow": "浅い層", "middle": "中間の層", "deep": "深い層"}
 
