@@ -21,7 +21,15 @@ if TYPE_CHECKING:
 
     from .attention import AttentionResult
 
-__all__ = ["LABEL_COLORS", "LABEL_NAMES_JA", "headmap_figure", "headmap_widget", "safe_json"]
+__all__ = [
+    "LABEL_COLORS",
+    "LABEL_NAMES_JA",
+    "headmap_figure",
+    "headmap_widget",
+    "role_table",
+    "safe_json",
+    "special_share_figure",
+]
 
 #: Japanese name of every label, as shown in legends.
 LABEL_NAMES_JA: dict[str, str] = {
@@ -142,13 +150,14 @@ def _payload(stats: HeadStats, example: AttentionResult, initial: tuple[int, int
 
 _STYLE = """
 #{uid} {{ font-size: 0.85rem; margin: 0.5rem 0 1rem; }}
-#{uid} .ahm-body {{ display: flex; flex-wrap: wrap; gap: 1.25rem; align-items: flex-start; }}
-#{uid} .ahm-grid {{ display: grid; grid-template-columns: 3.2em repeat({heads}, 1.9em); gap: 2px; }}
+#{uid} .ahm-body {{ display: flex; flex-wrap: wrap; gap: 0.75rem 1rem; align-items: flex-start; }}
+#{uid} .ahm-grid {{ display: grid; grid-template-columns: 3em repeat({heads}, 1.75em); gap: 2px; }}
 #{uid} .ahm-grid span {{ text-align: center; font-size: 0.7rem; opacity: 0.75; align-self: center; }}
-#{uid} .ahm-grid button {{ height: 1.9em; padding: 0; border: 2px solid transparent; border-radius: 3px;
-  font-size: 0.65rem; line-height: 1; cursor: pointer; color: #111; }}
-#{uid} .ahm-grid button[aria-pressed="true"] {{ border-color: #111; outline: 2px solid #fff; outline-offset: -4px; }}
+#{uid} .ahm-grid button {{ height: 1.75em; padding: 0; border: 2px solid transparent; border-radius: 3px;
+  font-size: 0.65rem; line-height: 1; cursor: pointer; }}
+#{uid} .ahm-grid button[aria-pressed="true"] {{ border-color: #fff; box-shadow: 0 0 0 2px #111; font-weight: 700; }}
 #{uid} .ahm-grid button:focus-visible {{ outline: 3px solid #0a58ca; outline-offset: 1px; }}
+#{uid} .ahm-view {{ flex: 1 1 250px; min-width: 250px; }}
 #{uid} .ahm-caption {{ margin: 0 0 0.25rem; font-weight: 600; min-height: 1.4em; }}
 #{uid} .ahm-hint {{ margin: 0.25rem 0 0; font-size: 0.75rem; opacity: 0.75; }}
 #{uid} svg text {{ font-size: 13px; fill: currentColor; cursor: default; }}
@@ -167,9 +176,12 @@ _SCRIPT = r"""
   var grid = root.querySelector(".ahm-grid"), svg = root.querySelector("svg");
   var caption = root.querySelector(".ahm-caption"), legend = root.querySelector(".ahm-legend");
   var buttons = [], current = D.initial, focusToken = null;
-  function rgba(hex, a) {
-    var n = parseInt(hex.slice(1), 16);
-    return "rgba(" + (n >> 16) + "," + ((n >> 8) & 255) + "," + (n & 255) + "," + a + ")";
+  function blend(hex, a) {  // the label colour at opacity a over white, and a readable text colour
+    var n = parseInt(hex.slice(1), 16), c = [n >> 16, (n >> 8) & 255, n & 255].map(function (v) {
+      return Math.round(a * v + (1 - a) * 255);
+    });
+    var lum = (0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2]) / 255;
+    return {bg: "rgb(" + c.join(",") + ")", fg: lum > 0.6 ? "#111" : "#fff"};
   }
   function el(tag, attrs, parent) {
     var node = document.createElementNS(SVG, tag);
@@ -183,7 +195,7 @@ _SCRIPT = r"""
   }
   function draw() {
     var l = current[0], h = current[1], W = D.weights[l][h], T = D.tokens.length;
-    var color = D.legend[D.label[l][h]].color, rowH = 22, width = 300, top = 8;
+    var color = D.legend[D.label[l][h]].color, rowH = 22, width = 250, top = 8;
     caption.textContent = describe(l, h);
     while (svg.firstChild) svg.removeChild(svg.firstChild);
     svg.setAttribute("width", width);
@@ -194,17 +206,17 @@ _SCRIPT = r"""
       for (var j = 0; j < T; j++) {
         var w = W[i][j] / 1000;
         if (w < 0.01 || (focusToken !== null && focusToken !== i)) continue;
-        el("line", {x1: 100, y1: top + i * rowH + rowH / 2, x2: 200, y2: top + j * rowH + rowH / 2,
+        el("line", {x1: 85, y1: top + i * rowH + rowH / 2, x2: 165, y2: top + j * rowH + rowH / 2,
                     stroke: color, "stroke-width": 2.5, "stroke-opacity": w}, lines);
       }
     }
     D.tokens.forEach(function (tok, i) {
-      var left = el("text", {x: 94, y: top + i * rowH + rowH / 2, "text-anchor": "end",
+      var left = el("text", {x: 79, y: top + i * rowH + rowH / 2, "text-anchor": "end",
                              "dominant-baseline": "middle"}, svg);
       left.textContent = tok;  // tokens are text, never HTML
       left.addEventListener("mouseenter", function () { focusToken = i; draw(); });
       left.addEventListener("mouseleave", function () { focusToken = null; draw(); });
-      var right = el("text", {x: 206, y: top + i * rowH + rowH / 2, "dominant-baseline": "middle"}, svg);
+      var right = el("text", {x: 171, y: top + i * rowH + rowH / 2, "dominant-baseline": "middle"}, svg);
       right.textContent = tok;
     });
     buttons.forEach(function (b) {
@@ -230,7 +242,9 @@ _SCRIPT = r"""
       b.textContent = Math.round(100 * s);
       b.setAttribute("aria-label", describe(l, h2));
       b.title = describe(l, h2);
-      b.style.background = rgba(D.legend[D.label[l][h2]].color, 0.25 + 0.75 * Math.min(1, Math.max(0, s)));
+      var look = blend(D.legend[D.label[l][h2]].color, 0.25 + 0.75 * Math.min(1, Math.max(0, s)));
+      b.style.background = look.bg;
+      b.style.color = look.fg;
       b.addEventListener("click", function (e) {
         select(+e.currentTarget.dataset.layer, +e.currentTarget.dataset.head, false);
       });
@@ -295,3 +309,42 @@ def headmap_widget(
         f"<script>{script}</script>"
     )
     return HTML(html)
+
+
+def role_table(stats: HeadStats) -> Any:
+    """A Markdown table: for each role, the head that fits it best and how well (computed, never typed)."""
+    from IPython.display import Markdown
+
+    from .heads import ROLE_THRESHOLD, ROLES, best_head
+
+    rows = ["| 役割 | 最もよく当てはまるヘッド | スコア | 役割ラベルの基準を満たすか |", "|---|---|---|---|"]
+    for role in (*ROLES, "broad"):
+        layer, head, score = best_head(stats, role)
+        if role == "broad":
+            what, ok = "正規化エントロピー", "—"
+        else:
+            what, ok = "平均の注目の割合", "はい" if score > ROLE_THRESHOLD else "いいえ"
+        rows.append(f"| {LABEL_NAMES_JA[role]} | 層 {layer}・ヘッド {head} | {what} {100 * score:.0f}% | {ok} |")
+    return Markdown("\n".join(rows))
+
+
+def special_share_figure(stats: HeadStats, ax: Any = None) -> Figure:
+    """Per layer, the share of attention that goes to [CLS] and to [SEP] (mean over heads and inputs)."""
+    import matplotlib.pyplot as plt
+    import matplotlib_fontja  # noqa: F401  (Japanese glyphs)
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6.0, 3.0), layout="constrained")
+    else:
+        fig = ax.figure
+    layers = np.arange(stats.shape[0])
+    for role in ("[CLS]", "[SEP]"):
+        ax.plot(layers, 100 * stats.score(role).mean(axis=1), marker="o", color=LABEL_COLORS[role], label=role)
+    ax.axhline(50, color="0.6", linewidth=0.8, linestyle="--")
+    ax.set_xticks(layers)
+    ax.set_ylim(0, 100)
+    ax.set_xlabel("層（0 から数える）")
+    ax.set_ylabel("注目の割合（%）")
+    ax.set_title(f"[CLS] と [SEP] に向かう注目（全ヘッド平均、{stats.n_inputs} 入力）", fontsize=10)
+    ax.legend(frameon=False)
+    return fig

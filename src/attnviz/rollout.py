@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from .attention import AttentionResult
 
-__all__ = ["RESIDUAL", "default_layers", "raw_mean", "rollout", "rollout_figure"]
+__all__ = ["RESIDUAL", "default_layers", "raw_mean", "rollout", "rollout_figure", "row_spread"]
 
 #: The weight of the identity (the residual connection) in ``Ã = (1 - r) · A + r · I``.
 RESIDUAL = 0.5
@@ -58,6 +58,20 @@ def rollout(weights: np.ndarray, residual: float = RESIDUAL) -> np.ndarray:
         acc = a[layer] @ acc  # R_l = Ã_l · R_{l-1}   (T, T)
         out[layer] = acc
     return out
+
+
+def row_spread(matrix: np.ndarray) -> float:
+    """How different the rows of a ``(T, T)`` attention or rollout matrix are, from 0 to 1.
+
+    The mean total-variation distance between each row and the average row: 0 when every token's row
+    is the same (every token mixes the same inputs), near 1 when the rows put their weight on
+    different tokens.
+
+    >>> row_spread(np.eye(2)), row_spread(np.array([[0.5, 0.5], [0.5, 0.5]]))
+    (0.5, 0.0)
+    """
+    m = np.asarray(matrix, dtype=np.float64)
+    return float(0.5 * np.abs(m - m.mean(axis=0, keepdims=True)).sum(axis=1).mean())
 
 
 def default_layers(n_layers: int) -> list[int]:
