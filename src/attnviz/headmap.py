@@ -122,7 +122,13 @@ def safe_json(value: Any) -> str:
     '{"t":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, escaped)
     return text
 
@@ -205,25 +211,34 @@ _SCRIPT = r"""
     for (var i = 0; i < T; i++) {
       for (var j = 0; j < T; j++) {
         var w = W[i][j] / 1000;
-        if (w < 0.01 || (focusToken !== null && focusToken !== i)) continue;
+        if (w < 0.01) continue;
         el("line", {x1: 85, y1: top + i * rowH + rowH / 2, x2: 165, y2: top + j * rowH + rowH / 2,
-                    stroke: color, "stroke-width": 2.5, "stroke-opacity": w}, lines);
+                    stroke: color, "stroke-width": 2.5, "stroke-opacity": w, "data-row": i}, lines);
       }
     }
     D.tokens.forEach(function (tok, i) {
       var left = el("text", {x: 79, y: top + i * rowH + rowH / 2, "text-anchor": "end",
-                             "dominant-baseline": "middle"}, svg);
+                             "dominant-baseline": "middle", tabindex: 0}, svg);
       left.textContent = tok;  // tokens are text, never HTML
-      left.addEventListener("mouseenter", function () { focusToken = i; draw(); });
-      left.addEventListener("mouseleave", function () { focusToken = null; draw(); });
+      left.addEventListener("mouseenter", function () { focusRow(i); });
+      left.addEventListener("mouseleave", function () { focusRow(null); });
+      left.addEventListener("focus", function () { focusRow(i); });
+      left.addEventListener("blur", function () { focusRow(null); });
       var right = el("text", {x: 171, y: top + i * rowH + rowH / 2, "dominant-baseline": "middle"}, svg);
       right.textContent = tok;
     });
+    focusRow(focusToken);
     buttons.forEach(function (b) {
       b.setAttribute("aria-pressed", String(+b.dataset.layer === l && +b.dataset.head === h));
     });
     root.dataset.layer = l;
     root.dataset.head = h;
+  }
+  function focusRow(row) {  // show only the lines from one token on the left (null: all)
+    focusToken = row;
+    svg.querySelectorAll("line").forEach(function (line) {
+      line.style.display = row === null || +line.getAttribute("data-row") === row ? "" : "none";
+    });
   }
   function select(l, h, focus) {
     current = [l, h];
@@ -301,7 +316,7 @@ def headmap_widget(
         '<div class="ahm-grid" role="group" aria-label="層 × ヘッドの地図（ボタンでヘッドを選ぶ）"></div>'
         '<div class="ahm-view"><p class="ahm-caption" aria-live="polite"></p><svg role="img" '
         'aria-label="選んだヘッドの attention（左のトークンから右のトークンへ）"></svg>'
-        '<p class="ahm-hint">左のトークンにマウスを重ねると、そのトークンからの線だけが残ります。'
+        '<p class="ahm-hint">左のトークンにマウスを重ねる（または Tab で選ぶ）と、そのトークンからの線だけが残ります。'
         "矢印キーでもヘッドを移れます。</p></div>"
         "</div>"
         '<div class="ahm-legend"></div>'

@@ -242,9 +242,7 @@ def sentence_set() -> tuple[list[str], list[tuple[str, str]]]:
     return list(data["single"]), [(a, b) for a, b in data["pairs"]]
 
 
-def measure_heads(
-    which: str = "all", *, model: LoadedModel | None = None
-) -> tuple[HeadStats, list[AttentionResult]]:
+def measure_heads(which: str = "all", *, model: LoadedModel | None = None) -> tuple[HeadStats, list[AttentionResult]]:
     """Run the model over the shipped sentences and measure every head.
 
     ``which`` is ``"all"``, ``"single"`` (single sentences) or ``"pairs"`` (sentence pairs).
