@@ -45,6 +45,8 @@ def test_widget_payload(stats, single):
     labels = stats.labels()
     assert [[LABELS[k] for k in row] for row in data["label"]] == labels.tolist()
     assert [item["name"] for item in data["legend"]] == [LABEL_NAMES_JA[k] for k in LABELS]
+    assert np.array(data["profile"]).shape == (*stats.shape, 6)
+    assert data["profile"][0][0][1] == pytest.approx(stats.sep[0, 0], abs=0.006)
     layer, head = data["initial"]
     assert labels[layer, head] != "mixed"
     assert len(html) < 60_000 + 40 * single.weights.size
@@ -88,4 +90,4 @@ def test_role_table_names_computed_heads(stats):
 
     text = role_table(stats).data
     layer, head, score = best_head(stats, "previous")
-    assert f"| {LABEL_NAMES_JA['previous']} | 層 {layer}・ヘッド {head} | 平均の注目の割合 {100 * score:.0f}% |" in text
+    assert f"| {LABEL_NAMES_JA['previous']} | 層 {layer}・ヘッド {head} | {100 * score:.0f}% |" in text

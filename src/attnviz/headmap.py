@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .heads import LABELS, HeadStats, label_heads
+from .heads import LABELS, ROLES, HeadStats, label_heads
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -148,6 +148,8 @@ def _payload(stats: HeadStats, example: AttentionResult, initial: tuple[int, int
         "legend": [{"name": LABEL_NAMES_JA[label], "color": LABEL_COLORS[label]} for label in LABELS],
         "label": [[index[v] for v in row] for row in labels],
         "strength": np.round(np.nan_to_num(strength), 3).tolist(),
+        "roles": ["[CLS]", "[SEP]", "自分", "直前", "直後", "句読点"],  # short names of ROLES, in order
+        "profile": np.round(np.nan_to_num(np.stack([stats.score(r) for r in ROLES], axis=-1)), 2).tolist(),
         "tokens": list(example.tokens),
         "weights": permille.tolist(),
         "initial": list(initial),
@@ -165,6 +167,7 @@ _STYLE = """
 #{uid} .ahm-grid button:focus-visible {{ outline: 3px solid #0a58ca; outline-offset: 1px; }}
 #{uid} .ahm-view {{ flex: 1 1 250px; min-width: 250px; }}
 #{uid} .ahm-caption {{ margin: 0 0 0.25rem; font-weight: 600; min-height: 1.4em; }}
+#{uid} .ahm-profile {{ margin: 0 0 0.25rem; font-size: 0.75rem; }}
 #{uid} .ahm-hint {{ margin: 0.25rem 0 0; font-size: 0.75rem; opacity: 0.75; }}
 #{uid} svg text {{ font-size: 13px; fill: currentColor; cursor: default; }}
 #{uid} .ahm-legend {{ display: flex; flex-wrap: wrap; gap: 0.3rem 0.9rem; margin-top: 0.5rem; font-size: 0.75rem; }}
@@ -180,7 +183,8 @@ _SCRIPT = r"""
   var D = JSON.parse(root.querySelector("script[type='application/json']").textContent);
   var SVG = "http://www.w3.org/2000/svg";
   var grid = root.querySelector(".ahm-grid"), svg = root.querySelector("svg");
-  var caption = root.querySelector(".ahm-caption"), legend = root.querySelector(".ahm-legend");
+  var caption = root.querySelector(".ahm-caption"), profile = root.querySelector(".ahm-profile");
+  var legend = root.querySelector(".ahm-legend");
   var buttons = [], current = D.initial, focusToken = null;
   function blend(hex, a) {  // the label colour at opacity a over white, and a readable text colour
     var n = parseInt(hex.slice(1), 16), c = [n >> 16, (n >> 8) & 255, n & 255].map(function (v) {
@@ -203,6 +207,9 @@ _SCRIPT = r"""
     var l = current[0], h = current[1], W = D.weights[l][h], T = D.tokens.length;
     var color = D.legend[D.label[l][h]].color, rowH = 22, width = 250, top = 8;
     caption.textContent = describe(l, h);
+    profile.textContent = "測定した平均: " + D.roles.map(function (name, k) {
+      return name + " " + Math.round(100 * D.profile[l][h][k]) + "%";
+    }).join("・");
     while (svg.firstChild) svg.removeChild(svg.firstChild);
     svg.setAttribute("width", width);
     svg.setAttribute("height", top + T * rowH);
@@ -314,7 +321,8 @@ def headmap_widget(
         f'<script type="application/json">{data}</script>'
         '<div class="ahm-body">'
         '<div class="ahm-grid" role="group" aria-label="層 × ヘッドの地図（ボタンでヘッドを選ぶ）"></div>'
-        '<div class="ahm-view"><p class="ahm-caption" aria-live="polite"></p><svg role="img" '
+        '<div class="ahm-view"><p class="ahm-caption" aria-live="polite"></p><p class="ahm-profile"></p>'
+        '<svg role="img" '
         'aria-label="選んだヘッドの attention（左のトークンから右のトークンへ）"></svg>'
         '<p class="ahm-hint">左のトークンにマウスを重ねる（または Tab で選ぶ）と、そのトークンからの線だけが残ります。'
         "矢印キーでもヘッドを移れます。</p></div>"
@@ -332,14 +340,17 @@ def role_table(stats: HeadStats) -> Any:
 
     from .heads import ROLE_THRESHOLD, ROLES, best_head
 
-    rows = ["| 役割 | 最もよく当てはまるヘッド | スコア | 役割ラベルの基準を満たすか |", "|---|---|---|---|"]
+    rows = [
+        f"| 役割 | 最もよく当てはまるヘッド | 平均の割合 | 基準（{100 * ROLE_THRESHOLD:.0f}% 超）を満たすか |",
+        "|---|---|---|---|",
+    ]
     for role in (*ROLES, "broad"):
         layer, head, score = best_head(stats, role)
         if role == "broad":
-            what, ok = "正規化エントロピー", "—"
+            value, ok = f"{100 * score:.0f}%（正規化エントロピー）", "—"
         else:
-            what, ok = "平均の注目の割合", "はい" if score > ROLE_THRESHOLD else "いいえ"
-        rows.append(f"| {LABEL_NAMES_JA[role]} | 層 {layer}・ヘッド {head} | {what} {100 * score:.0f}% | {ok} |")
+            value, ok = f"{100 * score:.0f}%", "はい" if score > ROLE_THRESHOLD else "いいえ"
+        rows.append(f"| {LABEL_NAMES_JA[role]} | 層 {layer}・ヘッド {head} | {value} | {ok} |")
     return Markdown("\n".join(rows))
 
 
