@@ -44,7 +44,8 @@ def test_choosing_a_cell_draws_that_head(open_page):
     before_caption = root.locator(".ahm-caption").text_content()
     before = drawn_lines(root)
     assert len(before) == expected_count(data, layer0, head0)
-    assert [t.text_content() for t in root.locator("svg text").all()][: len(data["tokens"])] != []
+    texts = root.locator("svg text").all_text_contents()  # left and right token, row by row
+    assert texts[0::2] == data["tokens"] and texts[1::2] == data["tokens"]
 
     # a head whose weights differ from the initial one's
     target = next(
@@ -81,6 +82,7 @@ def test_choosing_a_cell_draws_that_head(open_page):
     assert len(drawn_lines(root)) == expected_count(data, 1, 1)
 
     assert own_errors(log) == []
+    assert [url for url in log.failed if "favicon.ico" not in url] == []  # so the filter hides nothing of ours
     assert log.offsite == []
 
 
