@@ -67,7 +67,6 @@ def test_page_views_draw_offline_without_errors(open_page, doc):
     views = page.locator("div[id^=bertviz-], [data-attnviz-d3]")
     for i in range(views.count()):
         view = views.nth(i)
-        view.scroll_into_view_if_needed()
         assert view.locator("svg").count() >= 1, f"{doc}: view {i} drew nothing"
     page.wait_for_timeout(200)
     assert log.errors == []

@@ -22,6 +22,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
+from . import search
 from .cache import key_execution_cache
 
 __all__ = ["setup"]
@@ -69,6 +70,8 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[s
     # pydata-sphinx-theme logs "Got invalid theme mode" when no default is set.
     if not context.get("default_mode"):
         context["default_mode"] = "light"
+    if pagename == "search" and "BigramSplitter" in str(app.config.html_search_options.get("type", "")):
+        app.add_js_file(None, body=search.JS, priority=100)  # before searchtools.js
     body = context.get("body")
     if not body or not has_bertviz(body):
         return
@@ -91,6 +94,14 @@ def _copy_static(app: Sphinx, exception: Exception | None) -> None:
 MATHJAX = "attnviz/vendor/mathjax/tex-chtml.js"  # relative to _static
 
 
+def _japanese_search(app: Sphinx, config: Any) -> None:
+    """Index Japanese text in character bigrams (see :mod:`attnviz.sphinx.search`)."""
+    if (config.language or "").startswith("ja"):
+        options = dict(config.html_search_options or {})
+        options.setdefault("type", "attnviz.sphinx.search.BigramSplitter")
+        config.html_search_options = options
+
+
 def _local_mathjax(app: Sphinx, config: Any) -> None:
     """Serve MathJax from the site instead of Sphinx's default CDN address."""
     if str(config.mathjax_path).startswith(("http://", "https://", "//")):
@@ -100,6 +111,7 @@ def _local_mathjax(app: Sphinx, config: Any) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", key_execution_cache)
     app.connect("config-inited", _local_mathjax)
+    app.connect("config-inited", _japanese_search)
     app.connect("html-page-context", _page_context, priority=900)  # after themes and sphinx-thebe
     app.connect("build-finished", _copy_static)
     return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True}
