@@ -28,7 +28,6 @@ __all__ = [
     "headmap_widget",
     "role_table",
     "safe_json",
-    "special_share_figure",
 ]
 
 #: Japanese name of every label, as shown in legends.
@@ -352,25 +351,3 @@ def role_table(stats: HeadStats) -> Any:
             value, ok = f"{100 * score:.0f}%", "はい" if score > ROLE_THRESHOLD else "いいえ"
         rows.append(f"| {LABEL_NAMES_JA[role]} | 層 {layer}・ヘッド {head} | {value} | {ok} |")
     return Markdown("\n".join(rows))
-
-
-def special_share_figure(stats: HeadStats, ax: Any = None) -> Figure:
-    """Per layer, the share of attention that goes to [CLS] and to [SEP] (mean over heads and inputs)."""
-    import matplotlib.pyplot as plt
-    import matplotlib_fontja  # noqa: F401  (Japanese glyphs)
-
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(6.0, 3.0), layout="constrained")
-    else:
-        fig = ax.figure
-    layers = np.arange(stats.shape[0])
-    for role in ("[CLS]", "[SEP]"):
-        ax.plot(layers, 100 * stats.score(role).mean(axis=1), marker="o", color=LABEL_COLORS[role], label=role)
-    ax.axhline(50, color="0.6", linewidth=0.8, linestyle="--")
-    ax.set_xticks(layers)
-    ax.set_ylim(0, 100)
-    ax.set_xlabel("層（0 から数える）")
-    ax.set_ylabel("注目の割合（%）")
-    ax.set_title(f"[CLS] と [SEP] に向かう注目（全ヘッド平均、{stats.n_inputs} 入力）", fontsize=10)
-    ax.legend(frameon=False)
-    return fig
