@@ -33,3 +33,14 @@ def test_neuron_view_numbers_are_rounded(loaded):
     assert q.shape[:3] == (loaded.info.layers, loaded.info.heads, 8)
     assert np.all(np.round(q, attnviz.DECIMALS) == q)
     assert 'src="https://cdnjs' in html  # BERTviz's own markup, untouched: the Sphinx extension removes it
+
+
+def test_neuron_model_works_with_a_tokenizer_that_has_no_vocab_file(loaded, tmp_path):
+    from transformers import AutoTokenizer
+
+    loaded.tokenizer.save_pretrained(tmp_path)
+    (tmp_path / "vocab.txt").unlink(missing_ok=True)  # as for a model shipped with tokenizer.json only
+    fast = AutoTokenizer.from_pretrained(tmp_path)
+    bare = attnviz.LoadedModel(model=loaded.model, tokenizer=fast, info=loaded.info)
+    _, bv_tokenizer = attnviz.neuron_model(bare)
+    assert bv_tokenizer.tokenize("The cat sat on the mat") == fast.tokenize("The cat sat on the mat")

@@ -12,6 +12,7 @@ import functools
 import json
 import re
 import tempfile
+from pathlib import Path
 from typing import Any
 
 from .attention import DECIMALS
@@ -44,9 +45,15 @@ def _neuron_model(loaded: LoadedModel) -> tuple[Any, Any]:
     if missing or [k for k in unexpected if not k.endswith("position_ids")]:
         raise RuntimeError(f"Neuron-view weights do not match: missing {missing}, unexpected {unexpected}")
     model.eval()
+    # BERTviz's tokenizer reads a vocab.txt; write one from the loaded tokenizer's vocabulary (a fast
+    # tokenizer loaded from tokenizer.json alone has no vocab file to copy).
+    vocab = sorted(loaded.tokenizer.get_vocab().items(), key=lambda item: item[1])
+    if [i for _, i in vocab] != list(range(len(vocab))):
+        raise RuntimeError("The tokenizer's vocabulary ids are not 0..N-1: cannot build BERTviz's tokenizer.")
     with tempfile.TemporaryDirectory() as tmp:
-        (vocab_file,) = loaded.tokenizer.save_vocabulary(tmp)
-        tokenizer = BertTokenizer(vocab_file, do_lower_case=getattr(loaded.tokenizer, "do_lower_case", True))
+        vocab_file = Path(tmp) / "vocab.txt"
+        vocab_file.write_text("".join(f"{token}\n" for token, _ in vocab), encoding="utf-8")
+        tokenizer = BertTokenizer(str(vocab_file), do_lower_case=getattr(loaded.tokenizer, "do_lower_case", True))
     return model, tokenizer
 
 
