@@ -67,13 +67,13 @@ def star(
     ``row`` is one row of an attention matrix (the centre token's weights, summing to 1).
     One line per other token is drawn (in token order), ``linewidth = MAX_LINE_WIDTH * weight``.
     """
-    row = np.asarray(row, dtype=float)
+    weights = np.asarray(row, dtype=float)
     fig, ax = _axes(ax, (7.5, 6.0))
     others = [j for j in range(len(tokens)) if j != center]
     angles = np.linspace(np.pi, -np.pi, len(others), endpoint=False) + np.pi / 2 / len(others)
     for j, angle in zip(others, angles, strict=True):
         x, y = math.cos(angle), math.sin(angle)
-        w = float(row[j])
+        w = float(weights[j])
         ax.plot([0, x * 0.82], [0, y * 0.82], color="#dddddd", lw=0.8, ls=":", zorder=0)  # guide
         ax.plot(
             [0, x * 0.82],
@@ -115,7 +115,9 @@ def star(
         zorder=4,
         bbox={"boxstyle": "round", "fc": "#ffe9a8", "ec": "black"},
     )
-    ax.text(0, -0.17, f"自分自身: {float(row[center]):.2f}", ha="center", va="top", fontsize=9, color=MUTED, zorder=4)
+    ax.text(
+        0, -0.17, f"自分自身: {float(weights[center]):.2f}", ha="center", va="top", fontsize=9, color=MUTED, zorder=4
+    )
     ax.set_xlim(-1.3, 1.3)
     ax.set_ylim(-1.25, 1.25)
     ax.set_aspect("equal")
