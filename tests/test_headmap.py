@@ -90,4 +90,4 @@ def test_role_table_names_computed_heads(stats):
 
     text = role_table(stats).data
     layer, head, score = best_head(stats, "previous")
-    assert f"| {LABEL_NAMES_JA['previous']} | 層 {layer}・ヘッド {head} | {100 * score:.0f}% |" in text
+    assert f"| {LABEL_NAMES_JA['previous']} | Layer {layer}・ヘッド {head} | {100 * score:.0f}% |" in text

@@ -39,7 +39,7 @@ LABEL_NAMES_JA: dict[str, str] = {
     "next": "直後のトークン",
     "punctuation": "句読点",
     "broad": "広く分散",
-    "mixed": "混合（決まった癖なし）",
+    "mixed": "混合（決まったクセなし）",
 }
 #: One colour per label (colour-blind-friendly Okabe–Ito palette; "mixed" is grey).
 LABEL_COLORS: dict[str, str] = {
@@ -200,7 +200,7 @@ _SCRIPT = r"""
   }
   function describe(l, h) {
     var lab = D.legend[D.label[l][h]];
-    return "層 " + l + "・ヘッド " + h + ": " + lab.name + "（" + Math.round(100 * D.strength[l][h]) + "%）";
+    return "Layer " + l + "・ヘッド " + h + ": " + lab.name + "（" + Math.round(100 * D.strength[l][h]) + "%）";
   }
   function draw() {
     var l = current[0], h = current[1], W = D.weights[l][h], T = D.tokens.length;
@@ -254,7 +254,7 @@ _SCRIPT = r"""
   grid.appendChild(document.createElement("span"));
   for (var h = 0; h < D.heads; h++) grid.appendChild(document.createElement("span")).textContent = h;
   for (var l = 0; l < D.layers; l++) {
-    grid.appendChild(document.createElement("span")).textContent = "層 " + l;
+    grid.appendChild(document.createElement("span")).textContent = "Layer " + l;
     for (var h2 = 0; h2 < D.heads; h2++) {
       var b = document.createElement("button"), s = D.strength[l][h2];
       b.type = "button";
@@ -349,5 +349,5 @@ def role_table(stats: HeadStats) -> Any:
             value, ok = f"{100 * score:.0f}%（正規化エントロピー）", "—"
         else:
             value, ok = f"{100 * score:.0f}%", "はい" if score > ROLE_THRESHOLD else "いいえ"
-        rows.append(f"| {LABEL_NAMES_JA[role]} | 層 {layer}・ヘッド {head} | {value} | {ok} |")
+        rows.append(f"| {LABEL_NAMES_JA[role]} | Layer {layer}・ヘッド {head} | {value} | {ok} |")
     return Markdown("\n".join(rows))

@@ -104,8 +104,8 @@ def rollout_figure(result: AttentionResult, layers: Sequence[int] | None = None)
         2, len(layers), figsize=(size * len(layers) + 1.2, 2 * size + 0.6), layout="constrained", squeeze=False
     )
     for k, layer in enumerate(layers):
-        _heatmap(axes[0, k], raw[layer], result.tokens, f"層 {layer}: そのままの attention", 1.0)
-        image = _heatmap(axes[1, k], rolled[layer], result.tokens, f"層 {layer} までの rollout", 1.0)
+        _heatmap(axes[0, k], raw[layer], result.tokens, f"Layer {layer}: そのままの Attention", 1.0)
+        image = _heatmap(axes[1, k], rolled[layer], result.tokens, f"Layer {layer} までの rollout", 1.0)
     for ax in axes[:, 0]:
         ax.set_ylabel("見る側（クエリ）")
     for ax in axes[1, :]:
