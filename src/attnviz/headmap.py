@@ -158,8 +158,9 @@ def _payload(stats: HeadStats, example: AttentionResult, initial: tuple[int, int
 _STYLE = """
 #{uid} {{ font-size: 0.85rem; margin: 0.5rem 0 1rem; }}
 #{uid} .ahm-body {{ display: flex; flex-wrap: wrap; gap: 0.75rem 1rem; align-items: flex-start; }}
-#{uid} .ahm-grid {{ display: grid; grid-template-columns: 3em repeat({heads}, 1.75em); gap: 2px; }}
-#{uid} .ahm-grid span {{ text-align: center; font-size: 0.7rem; opacity: 0.75; align-self: center; }}
+#{uid} .ahm-grid {{ display: grid; grid-template-columns: 3.6em repeat({heads}, 1.75em); gap: 2px; }}
+#{uid} .ahm-grid span {{ text-align: center; font-size: 0.7rem; opacity: 0.75; align-self: center;
+  white-space: nowrap; }}
 #{uid} .ahm-grid button {{ height: 1.75em; padding: 0; border: 2px solid transparent; border-radius: 3px;
   font-size: 0.65rem; line-height: 1; cursor: pointer; }}
 #{uid} .ahm-grid button[aria-pressed="true"] {{ border-color: #fff; box-shadow: 0 0 0 2px #111; font-weight: 700; }}
