@@ -182,43 +182,51 @@ def _stale_notebooks(pages: list[Page], root: Path) -> list[Path]:
     return sorted(p for p in (root / "book").glob("*.ipynb") if p not in wanted)
 
 
-def problems(root: Path = ROOT) -> list[str]:
-    """What ``sync`` would change, one line each (empty when everything is in step)."""
-    found = []
+@dataclass(frozen=True)
+class Change:
+    """One file that is out of step: its new text (``None``: remove it) and why."""
+
+    path: Path
+    text: str | None
+    reason: str
+
+
+def plan(root: Path = ROOT) -> list[Change]:
+    """Every change that would bring install cells and notebooks in step with the pages."""
+    changes = []
     pages = executable_pages(root)
     for page in pages:
         source, notebook = root / f"{page.docname}.md", root / f"{page.docname}.ipynb"
         text = source.read_text(encoding="utf-8")
         fixed = with_install_cell(text, root)
         if fixed != text:
-            found.append(f"{source.relative_to(root)}: install cell missing or not derived from _config.yml")
+            changes.append(Change(source, fixed, "install cell missing or not derived from _config.yml"))
+        wanted = expected_notebook(fixed)
         if not notebook.exists():
-            found.append(f"{notebook.relative_to(root)}: missing")
-        elif notebook.read_text(encoding="utf-8") != expected_notebook(fixed):
-            found.append(f"{notebook.relative_to(root)}: out of date with {source.relative_to(root)}")
+            changes.append(Change(notebook, wanted, "missing"))
+        elif notebook.read_text(encoding="utf-8") != wanted:
+            changes.append(Change(notebook, wanted, f"out of date with {source.relative_to(root)}"))
     for stale in _stale_notebooks(pages, root):
-        found.append(f"{stale.relative_to(root)}: no executable page of _toc.yml has this name")
-    return found
+        changes.append(Change(stale, None, "no executable page of _toc.yml has this name"))
+    return changes
+
+
+def problems(root: Path = ROOT) -> list[str]:
+    """What ``sync`` would change, one line each (empty when everything is in step)."""
+    return [f"{change.path.relative_to(root)}: {change.reason}" for change in plan(root)]
 
 
 def sync(root: Path = ROOT) -> list[str]:
     """Bring install cells and notebooks up to date; return the paths written or removed."""
     changed = []
-    pages = executable_pages(root)
-    for page in pages:
-        source, notebook = root / f"{page.docname}.md", root / f"{page.docname}.ipynb"
-        text = source.read_text(encoding="utf-8")
-        fixed = with_install_cell(text, root)
-        if fixed != text:
-            source.write_text(fixed, encoding="utf-8")
-            changed.append(str(source.relative_to(root)))
-        wanted = expected_notebook(fixed)
-        if not notebook.exists() or notebook.read_text(encoding="utf-8") != wanted:
-            notebook.write_text(wanted, encoding="utf-8")
-            changed.append(str(notebook.relative_to(root)))
-    for stale in _stale_notebooks(pages, root):
-        stale.unlink()
-        changed.append(f"removed {stale.relative_to(root)}")
+    for change in plan(root):
+        name = str(change.path.relative_to(root))
+        if change.text is None:
+            change.path.unlink()
+            changed.append(f"removed {name}")
+        else:
+            change.path.write_text(change.text, encoding="utf-8")
+            changed.append(name)
     return changed
 
 
