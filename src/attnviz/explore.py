@@ -292,13 +292,9 @@ def find_head(result: AttentionResult, query_token: str, key_token: str) -> Head
 
 def plot_layer_shares(shares: LayerShares, ax: Any = None, *, model_name: str | None = None) -> Figure:
     """Stacked bars: per layer (from 0), the share of attention to [CLS], [SEP], itself and the rest."""
-    import matplotlib.pyplot as plt
-    import matplotlib_fontja  # noqa: F401  (Japanese labels)
+    from .figures import new_axes  # matplotlib with Japanese glyphs
 
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(7.5, 3.8), layout="constrained")
-    else:
-        fig = ax.figure
+    fig, ax = new_axes(ax, (7.5, 3.8), layout="constrained")
     layers = np.arange(shares.n_layers)
     bottom = np.zeros(shares.n_layers)
     for category in CATEGORIES:

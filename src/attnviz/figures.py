@@ -16,11 +16,14 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
+from .qkv import softmax
+
 __all__ = [
     "MAX_LINE_WIDTH",
     "attention_heatmap",
     "encoder_decoder_schematic",
     "layer_stack",
+    "new_axes",
     "reading_directions",
     "self_attention_lines",
     "seq2seq_schematic",
@@ -36,9 +39,10 @@ BASE = "#1f77b4"
 MUTED = "#7f7f7f"
 
 
-def _axes(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
+def new_axes(ax: Axes | None, size: tuple[float, float], layout: str | None = None) -> tuple[Figure, Axes]:
+    """``(figure, ax)``: the given axes and their figure, or a new figure of ``size`` inches."""
     if ax is None:
-        fig, ax = plt.subplots(figsize=size)
+        fig, ax = plt.subplots(figsize=size, layout=layout)
         return fig, ax
     return ax.figure, ax  # type: ignore[return-value]
 
@@ -68,7 +72,7 @@ def star(
     One line per other token is drawn (in token order), ``linewidth = MAX_LINE_WIDTH * weight``.
     """
     weights = np.asarray(row, dtype=float)
-    fig, ax = _axes(ax, (7.5, 6.0))
+    fig, ax = new_axes(ax, (7.5, 6.0))
     others = [j for j in range(len(tokens)) if j != center]
     angles = np.linspace(np.pi, -np.pi, len(others), endpoint=False) + np.pi / 2 / len(others)
     for j, angle in zip(others, angles, strict=True):
@@ -129,7 +133,7 @@ def star(
 
 def seq2seq_schematic(*, ax: Axes | None = None) -> Figure:
     """Schematic (not model output): one decoder step of a translation looks at the encoder's words."""
-    fig, ax = _axes(ax, (5.0, 4.2))
+    fig, ax = new_axes(ax, (5.0, 4.2))
     source = ["The", "cat", "sat", "on", "the", "mat"]
     target = ["猫", "が", "マット", "の", "上", "に", "座った"]
     made_up = [0.05, 0.80, 0.05, 0.03, 0.02, 0.05]  # illustrative weights for the step producing 「猫」
@@ -182,7 +186,7 @@ def self_attention_lines(
     """
     matrix = np.asarray(matrix, dtype=float)
     n = len(tokens)
-    fig, ax = _axes(ax, (4.2, 4.2))
+    fig, ax = new_axes(ax, (4.2, 4.2))
     ys = np.linspace(0.92, 0.08, n)
     for i in range(n):
         for j in range(n):
@@ -220,7 +224,7 @@ def attention_heatmap(
 ) -> Figure:
     """A T x T matrix as a grid: row = the token that looks (query), column = the token looked at (key)."""
     matrix = np.asarray(matrix, dtype=float)
-    fig, ax = _axes(ax, (5.0, 4.5))
+    fig, ax = new_axes(ax, (5.0, 4.5))
     ax.imshow(matrix, cmap=cmap)
     n = len(tokens)
     ax.set_xticks(range(n), tokens, rotation=60, fontsize=9)
@@ -269,14 +273,12 @@ def softmax_rows(
 ) -> Figure:
     """Softmax of one row with and without the 1/sqrt(d_k) scaling, as grouped bars."""
 
-    def sm(x: np.ndarray) -> np.ndarray:
-        e = np.exp(x - x.max())
-        return e / e.sum()
-
-    fig, ax = _axes(ax, (8.0, 3.4))
+    fig, ax = new_axes(ax, (8.0, 3.4))
     x = np.arange(len(tokens))
-    ax.bar(x - 0.2, sm(np.asarray(scaled_row, float)), width=0.4, color=ACCENT, label=f"softmax(スコア ÷ √{d_k})")
-    ax.bar(x + 0.2, sm(np.asarray(unscaled_row, float)), width=0.4, color=MUTED, label="softmax(スコア)（割らない）")
+    ax.bar(x - 0.2, softmax(np.asarray(scaled_row, float)), width=0.4, color=ACCENT, label=f"softmax(スコア ÷ √{d_k})")
+    ax.bar(
+        x + 0.2, softmax(np.asarray(unscaled_row, float)), width=0.4, color=MUTED, label="softmax(スコア)（割らない）"
+    )
     ax.set_xticks(x, tokens)
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("重み（合計 1）")
@@ -358,7 +360,7 @@ def reading_directions(tokens: Sequence[str], focus: int) -> Figure:
 
 def layer_stack(n_layers: int, *, ax: Axes | None = None) -> Figure:
     """The model's layers stacked from input (bottom) to output (top), numbered from 0 as in BERTviz."""
-    fig, ax = _axes(ax, (7.5, 0.42 * n_layers + 1.2))
+    fig, ax = new_axes(ax, (7.5, 0.42 * n_layers + 1.2))
     h = 1.0
     total = n_layers + 2
     _box(ax, 0.5, 0.5, 1.0, 0.7, "入力: [CLS] the cat sat on the mat [SEP]（埋め込み）", "#dbe9f6", 12)

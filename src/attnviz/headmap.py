@@ -66,17 +66,14 @@ def headmap_figure(stats: HeadStats, ax: Any = None, *, annotate: bool = True) -
     normalised entropy for "broad"; see :func:`attnviz.heads.label_heads`). Layers and heads are
     counted from 0, as in BERTviz.
     """
-    import matplotlib.pyplot as plt
-    import matplotlib_fontja  # noqa: F401  (Japanese glyphs)
     from matplotlib.colors import to_rgb
     from matplotlib.patches import Patch
 
+    from .figures import new_axes  # matplotlib with Japanese glyphs
+
     labels, strength = label_heads(stats)
     n_layers, n_heads = labels.shape
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(1.0 + 0.5 * n_heads, 0.9 + 0.45 * n_layers), layout="constrained")
-    else:
-        fig = ax.figure
+    fig, ax = new_axes(ax, (1.0 + 0.5 * n_heads, 0.9 + 0.45 * n_layers), layout="constrained")
     rgba = np.zeros((n_layers, n_heads, 4))
     for label in LABELS:
         rgba[labels == label, :3] = to_rgb(LABEL_COLORS[label])

@@ -16,7 +16,7 @@ import numpy as np
 from .errors import InputError
 from .models import LoadedModel, load_model
 
-__all__ = ["FUNCTION_WORDS", "WorkedHead", "pick_head", "work_head"]
+__all__ = ["FUNCTION_WORDS", "WorkedHead", "pick_head", "softmax", "work_head"]
 
 #: Small English function words; :func:`pick_head` does not count them as "content words".
 FUNCTION_WORDS = frozenset("a an the on in at of to and or is was it its this that".split())
@@ -55,7 +55,8 @@ class WorkedHead:
         return (self.k @ self.q[i]) / norms
 
 
-def _softmax(x: np.ndarray) -> np.ndarray:
+def softmax(x: np.ndarray) -> np.ndarray:
+    """Row-wise softmax over the last axis."""
     z = x - x.max(axis=-1, keepdims=True)  # subtracting the row max changes nothing but avoids overflow
     e = np.exp(z)
     return e / e.sum(axis=-1, keepdims=True)
@@ -91,7 +92,7 @@ def work_head(sentence: str, layer: int, head: int, *, model: LoadedModel | None
 
     scores = q @ k.T  # (T, T): row i = query i against every key
     scaled = scores / math.sqrt(d_k)
-    probs = _softmax(scaled)
+    probs = softmax(scaled)
     tokens = tuple(loaded.tokenizer.convert_ids_to_tokens(encoded["input_ids"][0].tolist()))
     return WorkedHead(
         tokens=tokens,
