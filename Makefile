@@ -7,21 +7,27 @@ PYTHON ?= python3
 ATTNVIZ_MODEL ?= bundled
 export ATTNVIZ_MODEL
 PORT ?= 8000
+# pytest-xdist workers for `make test` (auto: one per CPU core)
+TEST_JOBS ?= auto
 
-.PHONY: book test lint format serve clean bench screenshots notebooks
+.PHONY: book test browser lint format serve clean bench bench-build screenshots notebooks
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e ".[bundled,book,test]"
 	touch $(STAMP)
 
-## book: build the site into _build/html (pages executed, cached; any warning or cell error fails)
+## book: build the site into _build/html (pages executed in parallel and cached; any warning or cell error fails)
 book: $(STAMP)
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 
-## test: build the site if needed, then run every test (unit, notebooks, browser)
-test: book
-	$(PY) -m pytest
+## test: build the site if needed, find or install a headless Chromium, then run every test
+test: book browser
+	$(PY) -m pytest -n $(TEST_JOBS)
+
+## browser: find a Chromium for the browser tests, or install one (Playwright's, or apt-get's on Debian/Ubuntu as root)
+browser: $(STAMP)
+	$(PY) -m attnviz.devtools.browser
 
 ## notebooks: regenerate book/*.ipynb (what Colab and Binder open) and the pages' install cells from _config.yml
 notebooks: $(STAMP)
@@ -42,6 +48,10 @@ serve:
 
 bench: book
 	$(PY) benchmarks/payload.py
+
+## bench-build: clean, no-change and one-page-edit build times, parallel vs serial (takes several minutes)
+bench-build: $(STAMP)
+	$(PY) benchmarks/build.py
 
 screenshots: book
 	$(PY) scripts/screenshot.py $(PAGES)

@@ -3,19 +3,18 @@
     python scripts/screenshot.py book/03_bertviz.html [more pages...] [--out DIR] [--width 1280]
 
 Serves _build/html on a free localhost port (the same server and Chromium settings as the browser
-tests, tests/builtsite.py) and prints JavaScript errors and requests that left localhost.
+tests, attnviz.devtools) and prints JavaScript errors and requests that left localhost.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from builtsite import PageLog, launch_browser, serve
+from attnviz.devtools.browser import launch_browser
+from attnviz.devtools.site import PageLog, serve
 
 
 def main() -> None:

@@ -1,11 +1,29 @@
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import os
 
 import pytest
 
 import attnviz
+from attnviz.devtools import browser as chromium
+from attnviz.devtools.site import HTML, PageLog, base_url, serve
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Stop before any test runs when the browser tests would have no Chromium (one message, no tracebacks).
+
+    `make test` has already found or installed one (python -m attnviz.devtools.browser); this catches a
+    bare `pytest`. The path found is handed to pytest-xdist's workers through the environment.
+    """
+    if hasattr(config, "workerinput") or "not browser" in (config.option.markexpr or ""):
+        return
+    try:
+        found = chromium.find_chromium()
+    except chromium.BrowserUnavailable as exc:
+        pytest.exit(str(exc), returncode=2)
+    if found is None:
+        pytest.exit(chromium.unavailable_message([]) + "\n(`make test` installs one where it can.)", returncode=2)
+    os.environ[chromium.ENV_VAR] = found.path
 
 
 @pytest.fixture(scope="session")
@@ -26,9 +44,6 @@ def pair(loaded) -> attnviz.AttentionResult:
 
 # --- the built site in headless Chromium -------------------------------------------------------
 
-sys.path.insert(0, str(Path(__file__).parent))
-from builtsite import HTML, PageLog, launch_browser, serve  # noqa: E402
-
 
 @pytest.fixture(scope="session")
 def site_url():
@@ -36,7 +51,7 @@ def site_url():
     if not (HTML / "index.html").exists():
         pytest.fail("_build/html is missing: run `make book` before the site tests (`make test` does)")
     server = serve()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    yield base_url(server)
     server.shutdown()
 
 
@@ -45,7 +60,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        yield from launch_browser(p)
+        yield from chromium.launch_browser(p)
 
 
 @pytest.fixture

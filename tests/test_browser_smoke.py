@@ -1,5 +1,9 @@
 """Smoke test of the fixtures: the appendix page loads with its views."""
 
+import pytest
+
+pytestmark = pytest.mark.browser
+
 
 def test_appendix_views_draw(open_page):
     page, log = open_page("book/appendix_views.html")

@@ -21,9 +21,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-sys.path.insert(0, str(Path(__file__).parent))
-from builtsite import HTML
-from launchconfig import BINDER, ROOT, config, executable_docnames, load_sync, workflow
+from attnviz.devtools.project import BINDER, HTML, ROOT, config, executable_docnames, load_sync, workflow
 
 PAGES = executable_docnames()
 CPU_INDEX = "https://download.pytorch.org/whl/cpu"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from builtsite import ROOT
+from attnviz.devtools.project import ROOT
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:

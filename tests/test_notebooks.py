@@ -10,15 +10,13 @@ import os
 import sys
 import time
 import types
-from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 from packaging.requirements import Requirement
 
-sys.path.insert(0, str(Path(__file__).parent))
-from launchconfig import ROOT, config, executable_docnames, load_sync
+from attnviz.devtools.project import ROOT, config, executable_docnames, load_sync
 
 sync = load_sync()
 PAGES = executable_docnames()

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from builtsite import HTML, ROOT
+
+from attnviz.devtools.project import HTML, ROOT
 
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
 CHAPTERS = [c["file"] for part in TOC["parts"] for c in part["chapters"]]
@@ -60,26 +61,3 @@ def test_landing_page_links_every_chapter():
     for doc in CHAPTERS:
         name = Path(doc).name
         assert re.search(rf'href="(\./)?{name}\.html', html), f"landing page does not link {name}"
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize("doc", ["book/index", *CHAPTERS])
-def test_page_views_draw_offline_without_errors(open_page, doc):
-    page, log = open_page(f"{doc}.html")
-    views = page.locator("div[id^=bertviz-], [data-attnviz-d3]")
-    for i in range(views.count()):
-        view = views.nth(i)
-        assert view.locator("svg").count() >= 1, f"{doc}: view {i} drew nothing"
-    page.wait_for_timeout(200)
-    assert log.errors == []
-    assert log.offsite == []
-    assert log.failed == []
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize("query", ["自己注意", "アテンション"])
-def test_search_finds_japanese_words(open_page, query):
-    page, _ = open_page(f"search.html?q={query}")
-    page.wait_for_selector("#search-results li", timeout=15000)
-    links = page.locator("#search-results li a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
-    assert any("01_self_attention" in href for href in links), links

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-from launchconfig import ROOT, WORKFLOW, workflow
+from attnviz.devtools.project import ROOT, WORKFLOW, workflow
 
 MAIN_PUSH = "github.event_name == 'push' && github.ref == 'refs/heads/main'"
 

@@ -24,6 +24,7 @@ from sphinx.application import Sphinx
 
 from . import search
 from .cache import key_execution_cache
+from .execute import execute_in_parallel
 
 __all__ = ["setup"]
 
@@ -112,6 +113,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", key_execution_cache)
     app.connect("config-inited", _local_mathjax)
     app.connect("config-inited", _japanese_search)
+    app.connect("env-before-read-docs", execute_in_parallel)
     app.connect("html-page-context", _page_context, priority=900)  # after themes and sphinx-thebe
     app.connect("build-finished", _copy_static)
     return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from builtsite import HTML, PageLog, serve
 
 import attnviz
+from attnviz.devtools.site import HTML, PageLog, serve
 from attnviz.sphinx import SCRIPTS, STATIC, strip_remote_scripts
 
 PAGE = "book/appendix_views.html"

@@ -1,0 +1,31 @@
+"""The built site in headless Chromium: every page draws its views offline, and Japanese search works."""
+
+from __future__ import annotations
+
+import pytest
+
+from attnviz.devtools.site import built_pages
+
+pytestmark = pytest.mark.browser
+PAGES = ["index.html", *built_pages()]
+
+
+@pytest.mark.parametrize("doc", PAGES)
+def test_page_views_draw_offline_without_errors(open_page, doc):
+    page, log = open_page(doc)
+    views = page.locator("div[id^=bertviz-], [data-attnviz-d3]")
+    for i in range(views.count()):
+        view = views.nth(i)
+        assert view.locator("svg").count() >= 1, f"{doc}: view {i} drew nothing"
+    page.wait_for_timeout(200)
+    assert log.errors == []
+    assert log.offsite == []
+    assert log.failed == []
+
+
+@pytest.mark.parametrize("query", ["自己注意", "アテンション"])
+def test_search_finds_japanese_words(open_page, query):
+    page, _ = open_page(f"search.html?q={query}")
+    page.wait_for_selector("#search-results li", timeout=15000)
+    links = page.locator("#search-results li a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    assert any("01_self_attention" in href for href in links), links

@@ -1,0 +1,71 @@
+"""How `make test` gets its Chromium (attnviz.devtools.browser): the order of the look-up, and one clear
+message, before any test runs, when there is no browser and no way to install one."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+
+import pytest
+
+from attnviz.devtools import browser
+
+
+def _fake_binary(folder, name="chrome"):
+    path = folder / name
+    path.write_text("#!/bin/sh\nexit 0\n")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+    return str(path)
+
+
+@pytest.fixture
+def nothing_installable(monkeypatch, tmp_path):
+    """No browser anywhere, and every way to install one fails fast (no internet, no apt-get)."""
+    monkeypatch.delenv(browser.ENV_VAR, raising=False)
+    monkeypatch.setattr(browser, "installed_paths", lambda: [])
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path / "ms-playwright"))
+    monkeypatch.setenv("PLAYWRIGHT_DOWNLOAD_HOST", "http://127.0.0.1:9")  # a closed port: refused at once
+    monkeypatch.setenv("PATH", os.path.dirname(sys.executable))  # no apt-get, no chromium on PATH
+
+
+def test_the_environment_variable_comes_first(monkeypatch, tmp_path):
+    chosen = _fake_binary(tmp_path)
+    monkeypatch.setenv(browser.ENV_VAR, chosen)
+    assert browser.find_chromium(candidates=[_fake_binary(tmp_path, "other")]) == browser.Chromium(
+        chosen, browser.ENV_VAR
+    )
+
+
+def test_a_wrong_environment_variable_is_named(monkeypatch, tmp_path):
+    monkeypatch.setenv(browser.ENV_VAR, str(tmp_path / "missing"))
+    with pytest.raises(browser.BrowserUnavailable, match=browser.ENV_VAR):
+        browser.find_chromium()
+
+
+def test_an_installed_browser_comes_before_playwrights(monkeypatch, tmp_path):
+    monkeypatch.delenv(browser.ENV_VAR, raising=False)
+    installed = _fake_binary(tmp_path)
+    found = browser.find_chromium(candidates=[str(tmp_path / "absent"), installed])
+    assert found == browser.Chromium(installed, "installed")
+
+
+def test_installed_paths_cover_the_usual_places():
+    paths = browser.installed_paths()
+    if sys.platform.startswith("linux"):
+        assert "/usr/bin/chromium" in paths and "/usr/bin/google-chrome" in paths
+
+
+def test_no_browser_and_no_way_to_get_one_gives_one_message(nothing_installable, capsys):
+    assert browser.main([]) == 2
+    err = capsys.readouterr().err
+    assert "No Chromium for the browser tests" in err
+    assert browser.advice() in err  # the exact command to run
+    assert "Traceback" not in err
+    assert err.count("No Chromium") == 1
+
+
+def test_playwrights_managed_browser_is_tried_before_giving_up(nothing_installable, capsys):
+    with pytest.raises(browser.BrowserUnavailable) as info:
+        browser.ensure_chromium()
+    assert "playwright install chromium" in str(info.value)  # the failed attempt is reported
