@@ -10,19 +10,21 @@ import warnings
 # make myst-nb load require.js from a CDN) it warns into every page.
 warnings.filterwarnings("ignore", message="IProgress not found")
 
-from .attention import DECIMALS, AttentionResult, attend  # noqa: E402
+from .attention import DECIMALS, MAX_VIEW_TOKENS, AttentionResult, ViewTooLargeError, attend  # noqa: E402
 from .errors import AttnvizError, InputError, ModelLoadError  # noqa: E402
 from .models import LoadedModel, ModelInfo, load_model  # noqa: E402
 from .neuron import neuron_model, neuron_view  # noqa: E402
 
 __all__ = [
     "DECIMALS",
+    "MAX_VIEW_TOKENS",
     "AttentionResult",
     "AttnvizError",
     "InputError",
     "LoadedModel",
     "ModelInfo",
     "ModelLoadError",
+    "ViewTooLargeError",
     "attend",
     "load_model",
     "neuron_model",
