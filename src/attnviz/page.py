@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from .models import DEFAULT_HUB_MODEL, LoadedModel, load_model
 
-__all__ = ["glue_model_facts", "model_banner"]
+__all__ = ["Md", "glue_facts", "glue_model_facts", "model_banner"]
+
+
+class Md(str):
+    """A fact that is a Markdown phrase (paste it with ``{glue:md}``); plain ``str`` facts are for ``{glue:text}``."""
+
+    __slots__ = ()
+
+
+def glue_facts(facts: Mapping[str, object], prefix: str = "") -> None:
+    """Glue every fact of a package facts function under ``<prefix>_<key>`` (or ``<key>`` with no prefix).
+
+    :class:`Md` values are glued as Markdown (for ``{glue:md}``), everything else as plain text.
+    """
+    from IPython.display import Markdown
+    from myst_nb import glue
+
+    for key, value in facts.items():
+        name = f"{prefix}_{key}" if prefix else key
+        glue(name, Markdown(str(value)) if isinstance(value, Md) else value, display=False)
 
 
 def model_banner(loaded: LoadedModel | None = None) -> Any:
@@ -34,6 +54,13 @@ def model_banner(loaded: LoadedModel | None = None) -> Any:
             "オフラインでビルドするため、同梱の小さな BERT 構造のモデルを使っています"
             f"（講義では {DEFAULT_HUB_MODEL}）。"
             "図や数値はこのモデルのものです。"
+        )
+    if info.is_bundled:
+        lines.append(
+            "このモデルは文の埋め込みを作るために（全トークンの平均を使って）学習されたもので、"
+            "BERT の次文予測（NSP）では学習されていません。"
+            "そのため、このモデルの [CLS] は分類用のトークンとして訓練されておらず、"
+            "2 文の入力も NSP の文対として学習したものではありません。"
         )
     lines.append(":::")
     return Markdown("\n".join(lines))
