@@ -353,7 +353,7 @@ def map_facts(stats: HeadStats, threshold: float = ROLE_THRESHOLD, broad: float 
 
     Keys: ``model``, ``inputs``, ``total_heads``, ``heads``, ``heads_last``, ``threshold``, ``broad``,
     ``count_cls``, ``count_sep``, ``count_positional`` (self, previous, next), ``count_punctuation``,
-    ``count_broad``, ``count_mixed``, ``repeat`` (a phrase: do BERTviz's 10 colours repeat?).
+    ``count_broad``, ``count_mixed``.
     """
     labels, _ = label_heads(stats, threshold=threshold, broad=broad)
     n_heads = labels.shape[1]
@@ -375,11 +375,6 @@ def map_facts(stats: HeadStats, threshold: float = ROLE_THRESHOLD, broad: float 
         "count_punctuation": count("punctuation"),
         "count_broad": count("broad"),
         "count_mixed": count("mixed"),
-        "repeat": (
-            f"このモデルのヘッドは {n_heads} 個なので、Head 10 は Head 0 と、Head 11 は Head 1 と同じ色になります"
-            if n_heads > 10
-            else f"このモデルのヘッドは {n_heads} 個なので、色はちょうど足りています"
-        ),
     }
 
 
