@@ -16,8 +16,8 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 HIDDEN = {"remove-cell", "remove-input"}
-#: The chapters a reader copies code from (issue 9: chapter 3; chapters 4 and 5 follow the same rule).
-PAGES = ["book/03_bertviz", "book/04_demo", "book/05_miniwork"]
+#: The chapters a reader copies code from (issue 9 names chapter 3; the others follow the same rule).
+PAGES = ["book/01_self_attention", "book/02_transformer_bert", "book/03_bertviz", "book/04_demo", "book/05_miniwork"]
 
 
 def shown_cells(docname: str) -> list:

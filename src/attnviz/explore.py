@@ -330,16 +330,17 @@ def clark_facts(short: LayerShares, long: LayerShares, long_tokens: int) -> dict
             f"長い入力でも Attention の半分以上（{_pct(sep_long)}）が [SEP] に向かい、"
             "Clark らの BERT-base と同じ結果です"
         )
-    elif sep_long < sep_short:
-        verdict = (
-            f"長い入力では [SEP] に向かう割合が {_pct(sep_long)} に下がり、Clark らの「半分以上」には届きません。"
-            "短い文で見た割合の一部は、特殊トークンがトークン全体に占める割合が大きいせいだったということです"
-        )
     else:
         verdict = (
-            f"長い入力で [SEP] に向かう割合は {_pct(sep_long)} で、Clark らの「半分以上」には届きません。"
-            "このモデルでは [SEP] は BERT-base ほど大きな置き場ではないということです"
+            f"長い 2 文で [SEP] に向かう割合は {_pct(sep_long)}（短い例文では {_pct(sep_short)}）で、"
+            "Clark らの「半分以上」には届きません。"
         )
+        if sep_short > sep_long + 0.05:
+            verdict += "短い例文で多く見えた分の一部は、特殊トークンがトークン全体に占める割合が大きいせいです。"
+        if sep_long < 0.1:
+            verdict += "このモデルでは、[SEP] は大きな置き場になっていないということです"
+        else:
+            verdict += "このモデルでは、[SEP] は BERT-base ほど大きな置き場ではないということです"
     out["sep_verdict"] = Md(verdict)
     agree = 0
     for stage, layers in clark_stages(n).items():
