@@ -18,7 +18,10 @@ BOOK = ROOT / "book"
 HTML = ROOT / "_build" / "html" / "book"
 GLOSSARY = BOOK / "glossary.md"
 #: The one place each term with a variant inside it is defined (chapter 1); removed before searching.
-DEFINITIONS = {"Attention（アテンション、注意）": "01_self_attention", "Self-Attention（自己注意）": "01_self_attention"}
+DEFINITIONS = {
+    "Attention（アテンション、注意）": "01_self_attention",
+    "Self-Attention（自己注意）": "01_self_attention",
+}
 
 
 def glossary_rows() -> list[tuple[str, str, list[str]]]:
@@ -66,7 +69,16 @@ def test_glossary_lists_terms_and_variants():
     rows = glossary_rows()
     assert len(rows) >= 10
     terms = {term for term, _, _ in rows}
-    for needed in ("Attention", "head view", "エンコーダ", "特殊トークン", "トークナイザー", "双方向", "引用", "この教材"):
+    for needed in (
+        "Attention",
+        "head view",
+        "エンコーダ",
+        "特殊トークン",
+        "トークナイザー",
+        "双方向",
+        "引用",
+        "この教材",
+    ):
         assert needed in terms, needed
     for term, chosen, patterns in rows:
         assert patterns, f"{term}: no variants listed"

@@ -346,7 +346,7 @@ def clark_facts(short: LayerShares, long: LayerShares, long_tokens: int) -> dict
     for stage, layers in clark_stages(n).items():
         m = long.mean_over(layers)
         expected = CLARK_STAGE[stage]
-        among = ("cls", "sep", "punct")
+        among: tuple[Category, ...] = ("cls", "sep", "punct")
         top = max(among, key=lambda c: m[i(c)])
         numbers = "、".join(f"{CATEGORY_LABELS[c]} {_pct(m[i(c)])}" for c in among)
         if top == expected:

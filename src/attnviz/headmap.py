@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from .heads import HeadStats, label_heads
-from .roles import LABELS, ROLE_TABLE, ROLES
+from .roles import LABELS, ROLE_TABLE, ROLES, Role
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -324,7 +324,8 @@ def role_table(stats: HeadStats) -> Any:
         f"| 役割 | 最もよく当てはまるヘッド | 平均の割合 | 基準（{100 * ROLE_THRESHOLD:.0f}% 超）を満たすか |",
         "|---|---|---|---|",
     ]
-    for role in (*ROLES, "broad"):
+    roles: tuple[Role | Literal["broad"], ...] = (*ROLES, "broad")
+    for role in roles:
         hit = find_head(stats, role=role)
         score = hit.score
         if role == "broad":
