@@ -71,3 +71,35 @@ def test_toy_example_matches_the_hand_calculation():
     # scaling by sqrt(3) flattens every row that was not flat already
     assert t.scaled_probs[1].max() < t.probs[1].max()
     np.testing.assert_allclose(t.scaled_probs.sum(axis=1), 1.0)
+
+
+def test_cosine_bound_is_exact_and_holds(single):
+    from attnviz.qkv import cosine_facts, softmax
+
+    cat = single.index("cat")
+    w = work_head(SENTENCE, 0, 0)
+    facts = cosine_facts(w, cat)
+    t = len(w.tokens)
+    bound = np.e**2 / (np.e**2 + t - 1)
+    assert facts["n_tokens"] == str(t) and facts["bound"] == f"{bound:.2f}"
+    if t == 8:
+        assert facts["bound"] == "0.51"
+    rng = np.random.default_rng(0)
+    rows = rng.uniform(-1, 1, size=(2000, t))
+    assert softmax(rows).max() <= bound + 1e-12  # no row of values in [-1, 1] beats the bound
+    extreme = np.full(t, -1.0)
+    extreme[0] = 1.0
+    assert softmax(extreme).max() == pytest.approx(bound)  # and the extreme row reaches it
+
+
+def test_star_facts_describe_the_head_find_head_chose(single):
+    import attnviz
+    from attnviz.qkv import star_facts
+
+    facts = star_facts(single, "cat")
+    hit = attnviz.find_head(single, query="cat")
+    assert (facts["layer"], facts["head"]) == (str(hit.layer), str(hit.head))
+    assert facts["top_token"] == single.tokens[hit.key]
+    assert facts["total_heads"] == str(single.n_layers * single.n_heads)
+    assert int(facts["n_focused"]) <= int(facts["total_heads"])
+    assert facts["n_focused"] in facts["focused"] or "1 つもありません" in facts["focused"]

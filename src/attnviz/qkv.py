@@ -162,7 +162,8 @@ def star_facts(result: AttentionResult, query: str = "cat") -> dict[str, str]:
 
     Keys: ``layer``, ``head``, ``top_token``, ``top_weight``, ``self_weight``, ``total_heads``,
     ``n_focused`` (heads where ``query`` puts more than half its weight on one content word),
-    ``median`` (the median over all heads of ``query``'s largest weight on a content word).
+    ``median`` (the median over all heads of ``query``'s largest weight on a content word), ``focused``
+    (a phrase saying how many heads are focused like that).
     """
     from .heads import FUNCTION_WORDS, find_head, is_punctuation
 
@@ -179,6 +180,9 @@ def star_facts(result: AttentionResult, query: str = "cat") -> dict[str, str]:
         and not is_punctuation(t)
     ]
     best_per_head = np.asarray(result.weights, dtype=np.float64)[:, :, q, targets].max(axis=-1)  # (L, H)
+    n_focused = int((best_per_head > 0.5).sum())
+    total = best_per_head.size
+    word = result.tokens[q]
     return {
         "layer": str(hit.layer),
         "head": str(hit.head),
@@ -186,8 +190,12 @@ def star_facts(result: AttentionResult, query: str = "cat") -> dict[str, str]:
         "top_weight": f"{row[hit.key]:.2f}",
         "self_weight": f"{row[q]:.2f}",
         "total_heads": str(best_per_head.size),
-        "n_focused": str(int((best_per_head > 0.5).sum())),
+        "n_focused": str(n_focused),
         "median": f"{float(np.median(best_per_head)):.2f}",
+        "focused": Md(
+            f"「{word}」が 1 つの内容語に重みの半分以上を向けるヘッドは、全 {total} ヘッドのうち"
+            + (" 1 つもありません" if n_focused == 0 else f" {n_focused} 個だけです")
+        ),
     }
 
 
