@@ -303,7 +303,7 @@ def headmap_widget(
         '<div class="ahm-grid" role="group" aria-label="層 × ヘッドの地図（ボタンでヘッドを選ぶ）"></div>'
         '<div class="ahm-view"><p class="ahm-caption" aria-live="polite"></p><p class="ahm-profile"></p>'
         '<svg role="img" '
-        'aria-label="選んだヘッドの attention（左のトークンから右のトークンへ）"></svg>'
+        'aria-label="選んだヘッドの Attention（左のトークンから右のトークンへ）"></svg>'
         '<p class="ahm-hint">左のトークンにマウスを重ねる（または Tab で選ぶ）と、そのトークンからの線だけが残ります。'
         "矢印キーでもヘッドを移れます。</p></div>"
         "</div>"
