@@ -13,9 +13,9 @@ from attnviz.explore import (
     describe_layer_shares,
     layer_groups,
     shares_by_head,
-    strongest_head,
     target_masks,
 )
+from attnviz.sentences import course_sentences
 
 TOKENS = ["[CLS]", "a", "b", "[SEP]"]
 
@@ -31,27 +31,31 @@ def _one_hot_weights(targets: list[list[int]]) -> np.ndarray:
 
 
 def test_masks_partition_every_cell():
-    masks = target_masks(["[CLS]", "x", "[SEP]", "y", "[SEP]"])
-    assert masks.shape == (4, 5, 5)
+    masks = target_masks(["[CLS]", "x", "[SEP]", "y", ".", "[SEP]"])
+    assert masks.shape == (5, 6, 6)
     assert (masks.sum(axis=0) == 1).all()
-    # [CLS] looking at itself counts as [CLS], [SEP] at itself as [SEP], not as "self"
-    assert masks[0, 0, 0] and not masks[2, 0, 0]
-    assert masks[1, 2, 2] and not masks[2, 2, 2]
-    assert masks[1, 1, 4]  # both [SEP]s are [SEP]
-    assert masks[2, 3, 3] and masks[3, 3, 1]
+    cls, sep, punct, self_, rest = (CATEGORIES.index(c) for c in ("cls", "sep", "punct", "self", "rest"))
+    # [CLS] looking at itself counts as [CLS], [SEP] at itself as [SEP], "." at itself as punctuation
+    assert masks[cls, 0, 0] and not masks[self_, 0, 0]
+    assert masks[sep, 2, 2] and not masks[self_, 2, 2]
+    assert masks[punct, 4, 4] and masks[punct, 1, 4] and not masks[self_, 4, 4]
+    assert masks[sep, 1, 5]  # both [SEP]s are [SEP]
+    assert masks[self_, 3, 3] and masks[rest, 3, 1]
 
 
 def test_known_shares_on_constructed_weights():
-    # layer 0: everyone looks at [CLS]; layer 1: everyone at [SEP];
-    # layer 2: everyone at itself (so [CLS]->[CLS] is "cls", [SEP]->[SEP] is "sep"); layer 3: a<->b
-    w = _one_hot_weights([[0, 0, 0, 0], [3, 3, 3, 3], [0, 1, 2, 3], [1, 2, 1, 1]])
-    shares = shares_by_head(w, TOKENS)[:, 0, :]  # (L, 4)
+    tokens = ["[CLS]", "a", "b", ".", "[SEP]"]
+    # layer 0: everyone looks at [CLS]; layer 1: at [SEP]; layer 2: at "."
+    # layer 3: everyone at itself; layer 4: a <-> b, the rest at a
+    w = _one_hot_weights([[0] * 5, [4] * 5, [3] * 5, [0, 1, 2, 3, 4], [1, 2, 1, 1, 1]])
+    shares = shares_by_head(w, tokens)[:, 0, :]  # (L, 5) in the order cls, sep, punct, self, rest
     expected = np.array(
         [
-            [1.0, 0.0, 0.0, 0.0],
-            [0.0, 1.0, 0.0, 0.0],
-            [0.25, 0.25, 0.5, 0.0],
-            [0.0, 0.0, 0.0, 1.0],
+            [1.0, 0.0, 0.0, 0.0, 0.0],
+            [0.0, 1.0, 0.0, 0.0, 0.0],
+            [0.0, 0.0, 1.0, 0.0, 0.0],
+            [0.2, 0.2, 0.2, 0.4, 0.0],
+            [0.0, 0.0, 0.0, 0.0, 1.0],
         ]
     )
     np.testing.assert_allclose(shares, expected)
@@ -64,18 +68,23 @@ def test_shares_reject_mismatched_tokens():
 
 def test_layer_shares_sum_to_one_and_average_inputs(single, pair):
     s = explore.layer_shares([single, pair])
-    assert s.shares.shape == (single.n_layers, 4)
+    assert s.shares.shape == (single.n_layers, 5)
     np.testing.assert_allclose(s.shares.sum(axis=1), 1.0, atol=1e-5)
     a = shares_by_head(single.weights, single.tokens).mean(axis=1)
     b = shares_by_head(pair.weights, pair.tokens).mean(axis=1)
     np.testing.assert_allclose(s.shares, (a + b) / 2, atol=1e-6)
     assert s.n_inputs == 2
     assert not s.shares.flags.writeable
+    assert s.mean_tokens == (len(single.tokens) + len(pair.tokens)) / 2
+    assert s.special_uniform == pytest.approx((2 / len(single.tokens) + 3 / len(pair.tokens)) / 2)
+
+
+def _shares(rows) -> LayerShares:
+    return LayerShares(shares=np.array(rows, dtype=float), n_inputs=3, mean_tokens=10.0, special_uniform=0.2)
 
 
 def test_peak_layer_and_groups():
-    shares = np.array([[0.1, 0.2, 0.1, 0.6], [0.1, 0.7, 0.1, 0.1], [0.5, 0.1, 0.1, 0.3]])
-    s = LayerShares(shares=shares, n_inputs=1)
+    s = _shares([[0.1, 0.2, 0.0, 0.1, 0.6], [0.1, 0.7, 0.0, 0.1, 0.1], [0.5, 0.1, 0.0, 0.1, 0.3]])
     assert s.peak_layer("sep") == 1
     assert s.peak_layer("cls") == 2
     assert {k: list(v) for k, v in layer_groups(12).items()} == {
@@ -85,67 +94,101 @@ def test_peak_layer_and_groups():
     }
 
 
+def test_clark_layers_are_his_layers_for_bert_base_and_the_same_depth_elsewhere():
+    assert list(explore.clark_layers(12)) == [5, 6, 7, 8, 9]  # layers 6-10 counted from 1
+    assert list(explore.clark_layers(6)) == [2, 3, 4]
+    stages = explore.clark_stages(12)
+    assert [list(v) for v in stages.values()] == [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9], [10, 11]]
+    for n in (3, 4, 6, 12, 24):
+        stages = explore.clark_stages(n)
+        assert sorted(layer for v in stages.values() for layer in v) == list(range(n))
+
+
 def test_describe_follows_the_numbers():
-    # [SEP] dominates the middle layers (BERT-base-like)
-    sep_heavy = np.array([[0.4, 0.1, 0.1, 0.4], [0.1, 0.6, 0.05, 0.25], [0.2, 0.1, 0.1, 0.6]])
-    d = describe_layer_shares(LayerShares(shares=sep_heavy, n_inputs=3))
+    # [SEP] dominates the middle layers; the deep layers look at "." (BERT-base-like)
+    sep_heavy = [[0.4, 0.1, 0.0, 0.1, 0.4], [0.1, 0.6, 0.05, 0.05, 0.2], [0.1, 0.1, 0.4, 0.1, 0.3]]
+    d = describe_layer_shares(_shares(sep_heavy))
     assert d["sep_peak_layer"] == "1" and d["sep_peak"] == "60%"
+    assert d["punct_peak_layer"] == "2" and d["punct_peak"] == "40%"
     assert d["cls_first"] == "40%"
-    assert d["sep_peak_group"] == "中間の層" and d["cls_peak_group"] == "浅い層"
-    assert d["cls_first_compare"].endswith("（15%）より大きくなっています")
-    assert "半分以上" in d["middle_parking"] and "60%" in d["middle_parking"]
-    assert "増えます" in d["rest_trend"]
-    assert "増えています" in d["rest_trend_note"]
+    assert d["cls_first_compare"].endswith("（10%）より大きくなっています")
     assert "「[SEP]」" in d["middle"]
-    # [CLS] dominates instead (the bundled model's pattern): the text must not claim [SEP]
-    cls_heavy = sep_heavy[:, [1, 0, 2, 3]]
-    d = describe_layer_shares(LayerShares(shares=cls_heavy, n_inputs=3))
-    assert "[SEP]（10%）よりも [CLS]（60%）" in d["middle_parking"]
-    assert "「[CLS]」" in d["middle"]
-    flat = LayerShares(shares=np.tile([0.3, 0.2, 0.1, 0.4], (3, 1)), n_inputs=1)
+    assert "「句読点」" in d["deep"]
+    # punctuation rises, "other tokens" fall: the text must not say deeper layers look more at words
+    assert "増えます" in d["punct_trend"] and "減ります" in d["rest_trend"]
+    assert "とは言えない" in d["rest_trend_note"]
+    flat = _shares([[0.3, 0.2, 0.0, 0.1, 0.4]] * 3)
     d = describe_layer_shares(flat)
-    assert "ほとんど変わりません" in d["rest_trend"] and "とは限らない" in d["rest_trend_note"]
+    assert "ほとんど変わりません" in d["rest_trend"]
+    rising = _shares([[0.3, 0.2, 0.0, 0.1, 0.4], [0.3, 0.2, 0.0, 0.1, 0.4], [0.1, 0.1, 0.0, 0.1, 0.7]])
+    assert "増えています" in describe_layer_shares(rising)["rest_trend_note"]
 
 
-def test_strongest_head_on_constructed_array():
-    rng = np.random.default_rng(0)
-    w = rng.dirichlet(np.ones(5), size=(3, 4, 5)) * 0.5  # (L, H, T, T), small weights
-    w[2, 1, 4, 1] = 0.99
-    hit = strongest_head(w, query=4, key=1)
-    assert (hit.layer, hit.head) == (2, 1)
-    assert hit.weight == pytest.approx(0.99)
-    # other query/key pairs are not affected by that cell
-    other = strongest_head(w, query=1, key=4)
-    assert other.weight == pytest.approx(w[:, :, 1, 4].max())
+def test_clark_facts_compare_like_for_like():
+    n = 12
+    base = np.tile([0.1, 0.2, 0.1, 0.1, 0.5], (n, 1))
+    long = base.copy()
+    long[5:10] = [0.05, 0.6, 0.05, 0.05, 0.25]  # over half on [SEP] in Clark's layers
+    long[:5] = [0.5, 0.1, 0.1, 0.1, 0.2]
+    long[10:] = [0.1, 0.1, 0.5, 0.1, 0.2]
+    f = explore.clark_facts(_shares(base), _shares(long), long_tokens=130)
+    assert f["layers"] == "Layer 5〜9" and f["paper_layers"] == "第 6〜10 層"
+    assert f["sep_long"] == "60%" and f["sep_short"] == "20%"
+    assert "半分以上" in f["sep_verdict"] and f["stages_agree"] == "3"
+    assert "Clark らと同じく「[CLS]」" in f["stage_early"]
+    f = explore.clark_facts(_shares(long), _shares(base), long_tokens=130)  # the other way round
+    assert "届きません" in f["sep_verdict"] and f["stages_agree"] == "1"  # [SEP] leads everywhere
+    assert "Clark らの「[CLS]」ではなく「[SEP]」" in f["stage_early"]
+    table = explore.clark_table(_shares(base), _shares(long))
+    assert table.count("\n") == 4 and "Layer 10〜11" in table
 
 
 def test_pronoun_head_is_consistent_with_the_weights(loaded):
-    r = attnviz.attend(explore.PRONOUN_SENTENCE, model=loaded)
-    hit = explore.find_head(r, "it", "animal")
+    sentences = course_sentences()
+    r = attnviz.attend(sentences.pronoun, model=loaded)
+    hit = attnviz.find_head(r, query="it", key="animal")
     assert r.tokens[hit.query] == "it" and r.tokens[hit.key] == "animal"
     column = r.weights[:, :, hit.query, hit.key]
-    assert hit.weight == pytest.approx(float(column.max()))
-    assert column[hit.layer, hit.head] == pytest.approx(hit.weight)
-    assert (column <= hit.weight).all()
-    assert 0 <= hit.layer < r.n_layers and 0 <= hit.head < r.n_heads
+    assert hit.score == pytest.approx(float(column.max()))
+    assert (column <= hit.score).all()
+    cf = attnviz.attend(sentences.pronoun_counterfactual, model=loaded)
+    facts = explore.pronoun_facts(r, cf)
+    assert facts["name"] == f"Layer {hit.layer}・Head {hit.head}" and facts["weight"] == f"{hit.score:.2f}"
+    same_head = cf.weights[hit.layer, hit.head, cf.index("it")]
+    assert facts["cf_street"] == f"{same_head[cf.index('street')]:.2f}"
+    moved = same_head[cf.index("street")] > same_head[cf.index("animal")]
+    assert ("移りました" in facts["cf_verdict"]) == moved
 
 
-def test_examples_cover_singles_and_pairs(loaded):
+def test_find_head_from_a_token_to_any_content_word(single):
+    hit = attnviz.find_head(single, query="cat")
+    assert single.tokens[hit.key] in ("sat", "mat")
+    content = [single.index("sat"), single.index("mat")]
+    assert hit.score == pytest.approx(float(single.weights[:, :, hit.query, content].max()))
+    with pytest.raises(attnviz.InputError):
+        attnviz.find_head(single, query="dog")
+
+
+def test_examples_are_the_one_sentence_set(loaded):
     results = explore.example_results(loaded)
-    assert len(results) == len(explore.EXAMPLE_SINGLES) + len(explore.EXAMPLE_PAIRS)
-    assert sum(r.sentence_b_start is not None for r in results) == len(explore.EXAMPLE_PAIRS)
-    assert explore.EXAMPLE_PAIRS[0] == ("The cat sat on the mat", "The cat lay on the rug")
+    sentences = course_sentences()
+    assert len(results) == len(sentences.singles) + len(sentences.pairs)
+    assert sum(r.sentence_b_start is not None for r in results) == len(sentences.pairs)
+    assert sentences.demo_pair == ("The cat sat on the mat", "The cat lay on the rug")
+    long_pair = attnviz.attend(*sentences.long_pair, model=loaded)
+    assert len(long_pair.tokens) >= 100  # comparable with Clark et al.'s ~128-token segment pairs
 
 
 def test_plot_layer_shares_draws_one_bar_per_layer_and_part():
     import matplotlib
 
     matplotlib.use("Agg")
-    shares = np.full((4, 4), 0.25)
+    shares = np.full((4, 5), 0.2)
     fig = explore.plot_layer_shares(LayerShares(shares=shares, n_inputs=1), model_name="test")
     ax = fig.axes[0]
     assert len(ax.patches) == 4 * len(CATEGORIES)
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["[CLS]", "[SEP]", "自分自身", "その他の単語"]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["[CLS]", "[SEP]", "句読点", "自分自身", "その他のトークン"]
 
 
 def test_masks_bidirectional_and_causal():
@@ -159,11 +202,12 @@ def test_masks_bidirectional_and_causal():
     assert len(fig.axes) == 2
 
 
-def test_phrase_keys_split_phrases_from_numbers():
-    d = describe_layer_shares(LayerShares(shares=np.tile([0.3, 0.2, 0.1, 0.4], (6, 1)), n_inputs=2))
-    assert explore.PHRASE_KEYS <= d.keys()
+def test_phrases_are_markdown_and_numbers_are_short():
+    from attnviz.page import Md
+
+    d = describe_layer_shares(_shares([[0.3, 0.2, 0.0, 0.1, 0.4]] * 6))
     for key, value in d.items():
-        if key in explore.PHRASE_KEYS:
+        if isinstance(value, Md):
             assert len(value) > 15, key
         else:
             assert len(value) <= 6, (key, value)

@@ -86,8 +86,8 @@ def test_headmap_figure(stats):
 
 
 def test_role_table_names_computed_heads(stats):
-    from attnviz.heads import best_head
+    from attnviz.heads import find_head
 
     text = role_table(stats).data
-    layer, head, score = best_head(stats, "previous")
-    assert f"| {LABEL_NAMES_JA['previous']} | Layer {layer}・ヘッド {head} | {100 * score:.0f}% |" in text
+    hit = find_head(stats, role="previous")
+    assert f"| {LABEL_NAMES_JA['previous']} | Layer {hit.layer}・Head {hit.head} | {100 * hit.score:.0f}% |" in text

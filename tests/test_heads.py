@@ -11,14 +11,15 @@ from attnviz.heads import (
     BROAD_ENTROPY,
     LABELS,
     ROLE_THRESHOLD,
-    best_head,
+    HeadHit,
+    find_head,
     head_stats,
     is_punctuation,
     label_heads,
     measure_heads,
-    sentence_set,
     sentence_stats,
 )
+from attnviz.sentences import course_sentences
 
 TOKENS = ["[CLS]", "the", "cat", "sat", ".", "[SEP]"]  # T = 6
 T = len(TOKENS)
@@ -127,16 +128,18 @@ def test_inputs_count_equally_whatever_their_length():
     assert merged.self[0, 0] == pytest.approx((a["self"][0, 0] + b["self"][0, 0]) / 2)
 
 
-def test_several_layers_and_heads_and_best_head():
+def test_several_layers_and_heads_and_find_head_by_role():
     w = np.stack([np.stack([np.eye(T), shifted(-1)]), np.stack([to_column(T - 1), to_column(0)])])  # (2, 2, T, T)
     s = head_stats([(w, TOKENS)], model_name="toy")
     assert s.shape == (2, 2)
     assert s.labels().tolist() == [["self", "previous"], ["[SEP]", "[CLS]"]]
-    assert best_head(s, "previous") == (0, 1, pytest.approx(1.0))
-    assert best_head(s, "[SEP]")[:2] == (1, 0)
-    assert best_head(s, "self")[:2] == (0, 0)
+    assert find_head(s, role="previous") == HeadHit(0, 1, pytest.approx(1.0), role="previous")
+    assert find_head(s, role="[SEP]").name == "Layer 1・Head 0"
+    assert (find_head(s, role="self").layer, find_head(s, role="self").head) == (0, 0)
     with pytest.raises(ValueError):
-        best_head(s, "subject-verb")
+        find_head(s, role="subject-verb")  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        find_head(s, query="cat")
 
 
 def test_bad_shapes_are_rejected():
@@ -155,7 +158,8 @@ def test_punctuation_tokens():
 
 
 def test_shipped_sentences():
-    singles, pairs = sentence_set()
+    sentences = course_sentences()
+    singles, pairs = sentences.singles, sentences.pairs
     assert len(singles) >= 10 and len(pairs) >= 8
     assert "The cat sat on the mat." in singles
     assert all(isinstance(a, str) and isinstance(b, str) for a, b in pairs)
@@ -164,7 +168,7 @@ def test_shipped_sentences():
 
 def test_measure_heads_on_the_course_model(loaded):
     stats, results = measure_heads(model=loaded)
-    singles, pairs = sentence_set()
+    singles, pairs = course_sentences().singles, course_sentences().pairs
     assert stats.n_inputs == len(results) == len(singles) + len(pairs)
     assert stats.shape == (loaded.info.layers, loaded.info.heads)
     assert stats.model_name == loaded.info.name
@@ -176,9 +180,9 @@ def test_measure_heads_on_the_course_model(loaded):
     labels = stats.labels()
     assert set(labels.ravel()) <= set(LABELS)
     # the labels are what the rule says: recompute one head by hand
-    layer, head, score = best_head(stats, "previous")
-    if score > ROLE_THRESHOLD:
-        assert labels[layer, head] == "previous"
+    hit = find_head(stats, role="previous")
+    if hit.score > ROLE_THRESHOLD:
+        assert labels[hit.layer, hit.head] == "previous"
     pair_stats, pair_results = measure_heads("pairs", model=loaded)
     assert pair_stats.n_inputs == len(pairs)
     assert all(r.sentence_b is not None for r in pair_results)

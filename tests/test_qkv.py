@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from attnviz.errors import InputError
-from attnviz.qkv import FUNCTION_WORDS, pick_head, work_head
+from attnviz.qkv import toy_attention, work_head
 
 SENTENCE = "The cat sat on the mat"
 
@@ -52,19 +52,54 @@ def test_out_of_range_head_is_an_input_error(loaded):
         work_head(SENTENCE, 0, loaded.info.heads, model=loaded)
 
 
-def test_pick_head_maximises_weight_to_a_content_word():
-    tokens = ("[CLS]", "the", "cat", "sat", "[SEP]")
-    weights = np.full((2, 3, 5, 5), 0.2)
-    weights[0, 1, 2] = [0.0, 0.9, 0.1, 0.0, 0.0]  # to "the": a function word, ignored
-    weights[1, 2, 2] = [0.4, 0.0, 0.0, 0.6, 0.0]  # to "sat": the content word
-    weights[0, 0, 2] = [0.9, 0.0, 0.1, 0.0, 0.0]  # to [CLS]: special, ignored
-    assert "the" in FUNCTION_WORDS
-    assert pick_head(weights, tokens, query=2) == (1, 2)
+def test_toy_example_matches_the_hand_calculation():
+    """Chapter 1's pencil-and-paper example: every number a reader computes by hand."""
+    t = toy_attention()
+    assert t.q.shape == t.k.shape == t.v.shape == (3, 3)
+    for m in (t.q, t.k, t.v):  # small integers a reader can multiply in their head
+        assert np.array_equal(m, np.round(m)) and np.abs(m).max() <= 3
+    # Q K^T, one dot product at a time, as the page writes them out
+    assert t.scores.tolist() == [[1, 0, 1], [1, 1, 2], [2, 2, 2]]
+    e = np.e
+    # softmax with only e^0, e^1, e^2
+    np.testing.assert_allclose(t.probs[0], [e / (2 * e + 1), 1 / (2 * e + 1), e / (2 * e + 1)])
+    np.testing.assert_allclose(t.probs[1], [e / (2 * e + e**2), e / (2 * e + e**2), e**2 / (2 * e + e**2)])
+    np.testing.assert_allclose(t.probs[2], [1 / 3] * 3)
+    assert np.round(t.probs[1], 2).tolist() == [0.21, 0.21, 0.58]
+    # the output is the weighted average of the value vectors
+    np.testing.assert_allclose(t.output[1], t.probs[1, 0] * t.v[0] + t.probs[1, 1] * t.v[1] + t.probs[1, 2] * t.v[2])
+    # scaling by sqrt(3) flattens every row that was not flat already
+    assert t.scaled_probs[1].max() < t.probs[1].max()
+    np.testing.assert_allclose(t.scaled_probs.sum(axis=1), 1.0)
 
 
-def test_pick_head_on_the_model(single):
+def test_cosine_bound_is_exact_and_holds(single):
+    from attnviz.qkv import cosine_facts, softmax
+
     cat = single.index("cat")
-    layer, head = pick_head(single.weights, single.tokens, cat)
-    content = [j for j, t in enumerate(single.tokens) if t in ("sat", "mat")]
-    best = single.weights[layer, head, cat, content].max()
-    assert best == single.weights[:, :, cat, content].max()
+    w = work_head(SENTENCE, 0, 0)
+    facts = cosine_facts(w, cat)
+    t = len(w.tokens)
+    bound = np.e**2 / (np.e**2 + t - 1)
+    assert facts["n_tokens"] == str(t) and facts["bound"] == f"{bound:.2f}"
+    if t == 8:
+        assert facts["bound"] == "0.51"
+    rng = np.random.default_rng(0)
+    rows = rng.uniform(-1, 1, size=(2000, t))
+    assert softmax(rows).max() <= bound + 1e-12  # no row of values in [-1, 1] beats the bound
+    extreme = np.full(t, -1.0)
+    extreme[0] = 1.0
+    assert softmax(extreme).max() == pytest.approx(bound)  # and the extreme row reaches it
+
+
+def test_star_facts_describe_the_head_find_head_chose(single):
+    import attnviz
+    from attnviz.qkv import star_facts
+
+    facts = star_facts(single, "cat")
+    hit = attnviz.find_head(single, query="cat")
+    assert (facts["layer"], facts["head"]) == (str(hit.layer), str(hit.head))
+    assert facts["top_token"] == single.tokens[hit.key]
+    assert facts["total_heads"] == str(single.n_layers * single.n_heads)
+    assert int(facts["n_focused"]) <= int(facts["total_heads"])
+    assert facts["n_focused"] in facts["focused"] or "1 つもありません" in facts["focused"]

@@ -86,3 +86,15 @@ def test_rollout_figure(single):
     assert any("rollout" in ax.get_title() for ax in heatmaps)
     assert [t.get_text() for t in heatmaps[0].get_xticklabels()] == list(single.tokens)
     plt.close(fig)
+
+
+def test_rollout_facts_report_only_the_part_above_the_floor(single):
+    from attnviz.rollout import raw_mean, rollout, rollout_facts
+
+    facts = rollout_facts(single)
+    diag0 = np.diagonal(rollout(single.weights)[0])
+    assert (diag0 >= 0.5 - 1e-9).all()  # the floor, by construction of 0.5 A + 0.5 I
+    raw0 = np.diagonal(raw_mean(single.weights)[0]).mean()
+    assert facts["roll0_self"] == f"{100 * diag0.mean():.0f}%"
+    assert facts["roll0_self_model"] == f"{100 * (diag0.mean() - 0.5):.0f}%"
+    assert diag0.mean() - 0.5 == pytest.approx(0.5 * raw0)

@@ -12,6 +12,7 @@ warnings.filterwarnings("ignore", message="IProgress not found")
 
 from .attention import DECIMALS, MAX_VIEW_TOKENS, AttentionResult, ViewTooLargeError, attend  # noqa: E402
 from .errors import AttnvizError, InputError, ModelLoadError  # noqa: E402
+from .heads import HeadHit, find_head  # noqa: E402
 from .models import LoadedModel, ModelInfo, load_model  # noqa: E402
 from .neuron import neuron_model, neuron_view  # noqa: E402
 
@@ -20,12 +21,14 @@ __all__ = [
     "MAX_VIEW_TOKENS",
     "AttentionResult",
     "AttnvizError",
+    "HeadHit",
     "InputError",
     "LoadedModel",
     "ModelInfo",
     "ModelLoadError",
     "ViewTooLargeError",
     "attend",
+    "find_head",
     "load_model",
     "neuron_model",
     "neuron_view",

@@ -6,6 +6,7 @@ place a figure beside another or let the notebook show it.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 
@@ -21,6 +22,7 @@ from .qkv import softmax
 __all__ = [
     "MAX_LINE_WIDTH",
     "attention_heatmap",
+    "encoder_block",
     "encoder_decoder_schematic",
     "layer_stack",
     "new_axes",
@@ -306,14 +308,54 @@ def encoder_decoder_schematic() -> Figure:
     _arrow(left, (0.39, 0.5), (0.61, 0.5))
     _arrow(left, (0.75, 0.61), (0.75, 0.83))
     left.text(0.5, 0.54, "ベクトル", ha="center", fontsize=10, color=MUTED)
-    left.set_title("エンコーダ・デコーダ（翻訳, Vaswani et al. 2017）", fontsize=13)
+    left.set_title("エンコーダ・デコーダ（翻訳, Vaswani ら 2017）", fontsize=13)
 
     _box(right, 0.5, 0.1, 0.92, 0.13, "[CLS] The cat sat on the mat [SEP]", "#dbe9f6", 12)
     _box(right, 0.5, 0.5, 0.44, 0.2, "エンコーダ × 何層も\n（両方向に読む）", "#dbe9f6", 13)
     _box(right, 0.5, 0.9, 0.8, 0.13, "各トークンの文脈つきベクトル", "#e2f0d9", 12)
     _arrow(right, (0.5, 0.17), (0.5, 0.39))
     _arrow(right, (0.5, 0.61), (0.5, 0.83))
-    right.set_title("エンコーダのみ（BERT, Devlin et al. 2019）", fontsize=13)
+    right.set_title("エンコーダのみ（BERT, Devlin ら 2019）", fontsize=13)
+    return fig
+
+
+def encoder_block(*, ax: Axes | None = None) -> Figure:
+    """One encoder layer: Self-Attention and FFN, each followed by a residual addition and LayerNorm."""
+    fig, ax = new_axes(ax, (6.4, 6.0))
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.axis("off")
+    x = 0.42
+    steps = [  # (y, text, colour)
+        (0.06, "入力：各トークンのベクトル x", "#dbe9f6"),
+        (0.2, "Multi-Head Self-Attention", "#fde2c8"),
+        (0.38, "LayerNorm", "#f2f2f2"),
+        (0.56, "FFN（トークンごとの 2 層の全結合）", "#e2f0d9"),
+        (0.74, "LayerNorm", "#f2f2f2"),
+        (0.92, "出力（次の層の入力）", "#dbe9f6"),
+    ]
+    for y, text, color in steps:
+        _box(ax, x, y, 0.62, 0.09, text, color, 11)
+    for (y0, _, _), (y1, _, _) in itertools.pairwise(steps):
+        _arrow(ax, (x, y0 + 0.05), (x, y1 - 0.05))
+    # residual connections: around the attention and around the FFN, added before each LayerNorm
+    right = x + 0.38
+    for y_from, y_plus in ((0.13, 0.29), (0.47, 0.65)):
+        ax.plot([x, right, right], [y_from, y_from, y_plus], color=ACCENT, lw=1.4)
+        _arrow(ax, (right, y_plus), (x + 0.03, y_plus), color=ACCENT)
+        ax.text(
+            x,
+            y_plus,
+            "＋",
+            ha="center",
+            va="center",
+            fontsize=12,
+            color=ACCENT,
+            bbox={"boxstyle": "circle,pad=0.1", "fc": "white", "ec": ACCENT},
+        )
+    ax.text(right + 0.02, 0.21, "残差接続\n（入力を\nそのまま足す）", ha="left", va="center", fontsize=10, color=ACCENT)
+    ax.text(right + 0.02, 0.56, "残差接続", ha="left", va="center", fontsize=10, color=ACCENT)
+    ax.set_title("エンコーダの 1 層（BERT はこれを積み重ねる）", fontsize=12)
     return fig
 
 
@@ -369,7 +411,7 @@ def layer_stack(n_layers: int, *, ax: Axes | None = None) -> Figure:
         color = "#fde2c8" if i == n_layers - 1 else "white"
         _box(ax, 0.5, y, 0.56, 0.72, f"Layer {i}（Self-Attention + FFN）", color, 12)
         ax.text(0.82, y, f"論文では第 {i + 1} 層", ha="left", va="center", fontsize=11, color=MUTED)
-    _box(ax, 0.5, total - 0.5, 1.0, 0.7, "出力: 各トークンのベクトル（[CLS] のベクトルを分類に）", "#e2f0d9", 12)
+    _box(ax, 0.5, total - 0.5, 1.0, 0.7, "出力: 各トークンの文脈つきベクトル", "#e2f0d9", 12)
     for i in range(n_layers + 1):
         _arrow(ax, (0.5, 0.85 + i * h), (0.5, 1.14 + i * h))
     ax.text(0.18, 1.5, "BERTviz の番号", ha="right", va="center", fontsize=11, color=MUTED)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from .heads import LABELS, ROLES, HeadStats, label_heads
+from .heads import HeadStats, label_heads
+from .roles import LABELS, ROLE_TABLE, ROLES, Role
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -30,28 +31,10 @@ __all__ = [
     "safe_json",
 ]
 
-#: Japanese name of every label, as shown in legends.
-LABEL_NAMES_JA: dict[str, str] = {
-    "[CLS]": "[CLS] へ集中",
-    "[SEP]": "[SEP] へ集中",
-    "self": "自分自身",
-    "previous": "直前のトークン",
-    "next": "直後のトークン",
-    "punctuation": "句読点",
-    "broad": "広く分散",
-    "mixed": "混合（決まったクセなし）",
-}
-#: One colour per label (colour-blind-friendly Okabe–Ito palette; "mixed" is grey).
-LABEL_COLORS: dict[str, str] = {
-    "[CLS]": "#0072B2",
-    "[SEP]": "#D55E00",
-    "self": "#009E73",
-    "previous": "#CC79A7",
-    "next": "#E69F00",
-    "punctuation": "#56B4E9",
-    "broad": "#6B4C9A",
-    "mixed": "#9A9A9A",
-}
+#: Japanese name of every label, as shown in legends (from :data:`attnviz.roles.ROLE_TABLE`).
+LABEL_NAMES_JA: dict[str, str] = {label: info.name_ja for label, info in ROLE_TABLE.items()}
+#: One colour per label (from :data:`attnviz.roles.ROLE_TABLE`).
+LABEL_COLORS: dict[str, str] = {label: info.color for label, info in ROLE_TABLE.items()}
 
 
 def _cell_alpha(strength: np.ndarray) -> np.ndarray:
@@ -93,8 +76,8 @@ def headmap_figure(stats: HeadStats, ax: Any = None, *, annotate: bool = True) -
             )
     ax.set_xticks(range(n_heads))
     ax.set_yticks(range(n_layers))
-    ax.set_xlabel("ヘッド（0 から数える）")
-    ax.set_ylabel("層（0 から数える）")
+    ax.set_xlabel("Head（0 から数える）")
+    ax.set_ylabel("Layer（0 から数える）")
     ax.set_xticks(np.arange(-0.5, n_heads), minor=True)
     ax.set_yticks(np.arange(-0.5, n_layers), minor=True)
     ax.grid(which="minor", color="white", linewidth=1.5)
@@ -144,7 +127,7 @@ def _payload(stats: HeadStats, example: AttentionResult, initial: tuple[int, int
         "legend": [{"name": LABEL_NAMES_JA[label], "color": LABEL_COLORS[label]} for label in LABELS],
         "label": [[index[v] for v in row] for row in labels],
         "strength": np.round(np.nan_to_num(strength), 3).tolist(),
-        "roles": ["[CLS]", "[SEP]", "自分", "直前", "直後", "句読点"],  # short names of ROLES, in order
+        "roles": [ROLE_TABLE[r].short_ja for r in ROLES],
         "profile": np.round(np.nan_to_num(np.stack([stats.score(r) for r in ROLES], axis=-1)), 2).tolist(),
         "tokens": list(example.tokens),
         "weights": permille.tolist(),
@@ -198,7 +181,7 @@ _SCRIPT = r"""
   }
   function describe(l, h) {
     var lab = D.legend[D.label[l][h]];
-    return "Layer " + l + "・ヘッド " + h + ": " + lab.name + "（" + Math.round(100 * D.strength[l][h]) + "%）";
+    return "Layer " + l + "・Head " + h + ": " + lab.name + "（" + Math.round(100 * D.strength[l][h]) + "%）";
   }
   function draw() {
     var l = current[0], h = current[1], W = D.weights[l][h], T = D.tokens.length;
@@ -320,7 +303,7 @@ def headmap_widget(
         '<div class="ahm-grid" role="group" aria-label="層 × ヘッドの地図（ボタンでヘッドを選ぶ）"></div>'
         '<div class="ahm-view"><p class="ahm-caption" aria-live="polite"></p><p class="ahm-profile"></p>'
         '<svg role="img" '
-        'aria-label="選んだヘッドの attention（左のトークンから右のトークンへ）"></svg>'
+        'aria-label="選んだヘッドの Attention（左のトークンから右のトークンへ）"></svg>'
         '<p class="ahm-hint">左のトークンにマウスを重ねる（または Tab で選ぶ）と、そのトークンからの線だけが残ります。'
         "矢印キーでもヘッドを移れます。</p></div>"
         "</div>"
@@ -335,17 +318,19 @@ def role_table(stats: HeadStats) -> Any:
     """A Markdown table: for each role, the head that fits it best and how well (computed, never typed)."""
     from IPython.display import Markdown
 
-    from .heads import ROLE_THRESHOLD, ROLES, best_head
+    from .heads import ROLE_THRESHOLD, find_head
 
     rows = [
         f"| 役割 | 最もよく当てはまるヘッド | 平均の割合 | 基準（{100 * ROLE_THRESHOLD:.0f}% 超）を満たすか |",
         "|---|---|---|---|",
     ]
-    for role in (*ROLES, "broad"):
-        layer, head, score = best_head(stats, role)
+    roles: tuple[Role | Literal["broad"], ...] = (*ROLES, "broad")
+    for role in roles:
+        hit = find_head(stats, role=role)
+        score = hit.score
         if role == "broad":
             value, ok = f"{100 * score:.0f}%（正規化エントロピー）", "—"
         else:
             value, ok = f"{100 * score:.0f}%", "はい" if score > ROLE_THRESHOLD else "いいえ"
-        rows.append(f"| {LABEL_NAMES_JA[role]} | Layer {layer}・ヘッド {head} | {value} | {ok} |")
+        rows.append(f"| {LABEL_NAMES_JA[role]} | {hit.name} | {value} | {ok} |")
     return Markdown("\n".join(rows))

@@ -14,19 +14,24 @@ and the mean entropy of its attention rows, then gives each head one label (see 
 
 The functions on arrays are pure (numpy ``(L, H, T, T)`` weights plus a token list), so that tests
 can feed weights with known answers; :func:`measure_heads` runs :func:`attnviz.attend` over the
-sentences shipped with the package (``attnviz/data/sentences.json``).
+course sentences (:mod:`attnviz.sentences`).
+
+:func:`find_head` is the package's one head finder: the head that best fits a measured role, or the
+head where one token attends most to another (or to any content word). It always returns a
+:class:`HeadHit`.
 """
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
+
+from .errors import InputError
+from .roles import LABELS, ROLES, Label, Role
 
 if TYPE_CHECKING:
     from .attention import AttentionResult
@@ -34,23 +39,24 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BROAD_ENTROPY",
+    "FUNCTION_WORDS",
     "LABELS",
     "ROLES",
     "ROLE_THRESHOLD",
+    "HeadHit",
     "HeadStats",
-    "best_head",
+    "find_head",
     "head_stats",
     "is_punctuation",
     "label_heads",
+    "map_facts",
     "measure_heads",
-    "sentence_set",
+    "role_facts",
     "sentence_stats",
 ]
 
-#: The roles a head can be measured for, in the order of the map's legend.
-ROLES: tuple[str, ...] = ("[CLS]", "[SEP]", "self", "previous", "next", "punctuation")
-#: Every label :func:`label_heads` can give.
-LABELS: tuple[str, ...] = (*ROLES, "broad", "mixed")
+#: Small English function words: :func:`find_head` with no ``key`` does not count them as content words.
+FUNCTION_WORDS = frozenset("a an the on in at of to and or is was it its this that".split())
 
 #: A head gets a role's label when, on average, MORE than this share of its attention goes there
 #: (Clark et al.: over half of a head's attention on one offset or on a special token).
@@ -104,7 +110,7 @@ class HeadStats:
     def shape(self) -> tuple[int, int]:
         return self.cls.shape  # type: ignore[return-value]
 
-    def score(self, role: str) -> np.ndarray:
+    def score(self, role: Role | Literal["broad"]) -> np.ndarray:
         """The ``(layers, heads)`` score of a role in :data:`ROLES`, or of ``"broad"`` (normalised entropy)."""
         if role == "broad":
             return self.norm_entropy
@@ -220,47 +226,23 @@ def label_heads(
     return labels, strength
 
 
-def best_head(stats: HeadStats, role: str) -> tuple[int, int, float]:
-    """``(layer, head, score)`` of the head with the highest score for ``role`` (0-based, as BERTviz).
+def measure_heads(
+    which: str = "all", *, model: LoadedModel | None = None, results: Sequence[AttentionResult] | None = None
+) -> tuple[HeadStats, list[AttentionResult]]:
+    """Run the model over the course sentences (:mod:`attnviz.sentences`) and measure every head.
 
-    ``role`` is one of :data:`ROLES` or ``"broad"`` (highest normalised entropy).
-
-    >>> z = np.zeros((2, 2)); prev = z.copy(); prev[1, 0] = 0.74
-    >>> s = HeadStats(cls=z, sep=z, self=z, previous=prev, next=z, punctuation=z, entropy=z,
-    ...               norm_entropy=z, n_inputs=1)
-    >>> best_head(s, "previous")
-    (1, 0, 0.74)
+    ``which`` is ``"all"``, ``"single"`` (single sentences) or ``"pairs"`` (sentence pairs). Pass
+    ``results`` (from :func:`attnviz.sentences.course_results`) to reuse a run. Returns the
+    statistics and the attention results they came from.
     """
-    score = np.nan_to_num(stats.score(role), nan=-np.inf)
-    layer, head = np.unravel_index(int(np.argmax(score)), score.shape)
-    return int(layer), int(head), float(score[layer, head])
-
-
-def sentence_set() -> tuple[list[str], list[tuple[str, str]]]:
-    """The sentences and sentence pairs shipped with the package (``attnviz/data/sentences.json``)."""
-    data = json.loads(resources.files("attnviz").joinpath("data/sentences.json").read_text(encoding="utf-8"))
-    return list(data["single"]), [(a, b) for a, b in data["pairs"]]
-
-
-def measure_heads(which: str = "all", *, model: LoadedModel | None = None) -> tuple[HeadStats, list[AttentionResult]]:
-    """Run the model over the shipped sentences and measure every head.
-
-    ``which`` is ``"all"``, ``"single"`` (single sentences) or ``"pairs"`` (sentence pairs).
-    Returns the statistics and the attention results they came from.
-    """
-    from .attention import attend
     from .models import load_model
+    from .sentences import course_results
 
     loaded = model or load_model()
-    singles, pairs = sentence_set()
-    inputs: list[tuple[str, str | None]] = []
-    if which in ("all", "single"):
-        inputs += [(s, None) for s in singles]
-    if which in ("all", "pairs"):
-        inputs += list(pairs)
-    if not inputs:
+    if which not in ("all", "single", "pairs"):
         raise ValueError(f"which must be 'all', 'single' or 'pairs', not {which!r}")
-    results = [attend(a, b, model=loaded) for a, b in inputs]
+    every = list(results) if results is not None else list(course_results(loaded))
+    results = [r for r in every if which == "all" or (r.sentence_b is None) == (which == "single")]
     tok = loaded.tokenizer
     stats = head_stats(
         ((r.weights, r.tokens) for r in results),
@@ -269,3 +251,148 @@ def measure_heads(which: str = "all", *, model: LoadedModel | None = None) -> tu
         sep_token=tok.sep_token,
     )
     return stats, results
+
+
+@dataclass(frozen=True)
+class HeadHit:
+    """A head found by :func:`find_head` (layer and head counted from 0, as BERTviz) and its score.
+
+    ``score`` is the role's mean share (or normalised entropy for ``"broad"``) when the head was found
+    for a role, else the attention weight from the query token to the key token. ``query`` / ``key``
+    are token positions (``None`` for a role).
+    """
+
+    layer: int
+    head: int
+    score: float
+    role: str | None = None
+    query: int | None = None
+    key: int | None = None
+
+    @property
+    def name(self) -> str:
+        """The head as BERTviz labels it: ``"Layer 3・Head 7"``."""
+        return f"Layer {self.layer}・Head {self.head}"
+
+
+def _argmax(score: np.ndarray) -> tuple[int, int, float]:
+    score = np.nan_to_num(np.asarray(score, dtype=np.float64), nan=-np.inf)  # (L, H)
+    layer, head = np.unravel_index(int(np.argmax(score)), score.shape)
+    return int(layer), int(head), float(score[layer, head])
+
+
+def _position(result: AttentionResult, token: str | int) -> int:
+    if isinstance(token, int):
+        if not 0 <= token < len(result.tokens):
+            raise InputError(
+                f"位置 {token} は 0〜{len(result.tokens) - 1} の範囲外です。\n"
+                f"Position {token} is outside 0..{len(result.tokens) - 1}."
+            )
+        return token
+    return result.index(token)
+
+
+def find_head(
+    source: HeadStats | AttentionResult,
+    *,
+    role: Role | Literal["broad"] | None = None,
+    query: str | int | None = None,
+    key: str | int | None = None,
+    ignore: frozenset[str] = FUNCTION_WORDS,
+) -> HeadHit:
+    """The one head finder: the ``(layer, head)`` with the highest score, as a :class:`HeadHit`.
+
+    * ``find_head(stats, role="previous")``: the head whose measured share for a role (one of
+      :data:`~attnviz.roles.ROLES`, or ``"broad"``) is highest.
+    * ``find_head(result, query="it", key="animal")``: the head where token ``query`` attends most to
+      token ``key`` (tokens as text, first occurrence, or as positions).
+    * ``find_head(result, query="cat")``: the head where ``query`` puts the most weight on any one
+      *content word*: not a special token, not itself, not a word in ``ignore``; ``key`` of the hit
+      is the word it found.
+
+    >>> z = np.zeros((2, 2)); prev = z.copy(); prev[1, 0] = 0.74
+    >>> s = HeadStats(cls=z, sep=z, self=z, previous=prev, next=z, punctuation=z, entropy=z,
+    ...               norm_entropy=z, n_inputs=1)
+    >>> find_head(s, role="previous")
+    HeadHit(layer=1, head=0, score=0.74, role='previous', query=None, key=None)
+    """
+    if isinstance(source, HeadStats):
+        if role is None or query is not None or key is not None:
+            raise ValueError("with HeadStats, give role= only (e.g. role='previous')")
+        layer, head, score = _argmax(source.score(role))
+        return HeadHit(layer, head, score, role=role)
+    if role is not None or query is None:
+        raise ValueError("with an AttentionResult, give query= (and optionally key=), not role=")
+    w = np.asarray(source.weights, dtype=np.float64)  # (L, H, T, T)
+    q = _position(source, query)
+    if key is not None:
+        k = _position(source, key)
+        layer, head, score = _argmax(w[:, :, q, k])
+        return HeadHit(layer, head, score, query=q, key=k)
+    targets = [
+        j
+        for j, t in enumerate(source.tokens)
+        if j != q and not (t.startswith("[") and t.endswith("]")) and t.lower() not in ignore and not is_punctuation(t)
+    ]
+    if not targets:
+        raise InputError(
+            "見る相手になる内容語がほかにありません。\nThere is no other content word for this token to look at."
+        )
+    best = w[:, :, q, targets]  # (L, H, n_targets)
+    layer, head, score = _argmax(best.max(axis=-1))
+    k = targets[int(np.argmax(best[layer, head]))]
+    return HeadHit(layer, head, score, query=q, key=k)
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def map_facts(stats: HeadStats, threshold: float = ROLE_THRESHOLD, broad: float = BROAD_ENTROPY) -> dict[str, str]:
+    """Facts about the head map, to glue into a page: how many heads got each kind of label.
+
+    Keys: ``model``, ``inputs``, ``total_heads``, ``heads``, ``heads_last``, ``threshold``, ``broad``,
+    ``count_cls``, ``count_sep``, ``count_positional`` (self, previous, next), ``count_punctuation``,
+    ``count_broad``, ``count_mixed``.
+    """
+    labels, _ = label_heads(stats, threshold=threshold, broad=broad)
+    n_heads = labels.shape[1]
+
+    def count(*names: Label) -> str:
+        return str(int(sum((labels == n).sum() for n in names)))
+
+    return {
+        "model": stats.model_name,
+        "inputs": str(stats.n_inputs),
+        "total_heads": str(labels.size),
+        "heads": str(n_heads),
+        "heads_last": str(n_heads - 1),
+        "threshold": _pct(threshold),
+        "broad": f"{broad:.2f}",
+        "count_cls": count("[CLS]"),
+        "count_sep": count("[SEP]"),
+        "count_positional": count("self", "previous", "next"),
+        "count_punctuation": count("punctuation"),
+        "count_broad": count("broad"),
+        "count_mixed": count("mixed"),
+    }
+
+
+def role_facts(stats: HeadStats, threshold: float = ROLE_THRESHOLD) -> dict[str, str]:
+    """For every role, the best head (:func:`find_head`), its share, and whether it passes the threshold.
+
+    Keys ``best_<key>``, ``best_<key>_pct``, ``best_<key>_verdict`` with ``<key>`` = ``cls``, ``sep``,
+    ``self``, ``previous``, ``next``, ``punctuation``.
+    """
+    out: dict[str, str] = {}
+    for role in ROLES:
+        key = role.strip("[]").lower()
+        hit = find_head(stats, role=role)
+        out[f"best_{key}"] = hit.name
+        out[f"best_{key}_pct"] = _pct(hit.score)
+        out[f"best_{key}_verdict"] = (
+            f"基準の {_pct(threshold)} を超えています"
+            if hit.score > threshold
+            else f"基準の {_pct(threshold)} に届かず、役割と呼ぶほどではありません"
+        )
+    return out

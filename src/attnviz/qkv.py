@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .errors import InputError
 from .models import LoadedModel, load_model
+from .page import Md
 
-__all__ = ["FUNCTION_WORDS", "WorkedHead", "pick_head", "softmax", "work_head"]
+if TYPE_CHECKING:
+    from .attention import AttentionResult
 
-#: Small English function words; :func:`pick_head` does not count them as "content words".
-FUNCTION_WORDS = frozenset("a an the on in at of to and or is was it its this that".split())
+__all__ = ["ToyAttention", "WorkedHead", "cosine_facts", "softmax", "star_facts", "toy_attention", "work_head"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,22 +112,111 @@ def work_head(sentence: str, layer: int, head: int, *, model: LoadedModel | None
     )
 
 
-def pick_head(
-    weights: np.ndarray, tokens: tuple[str, ...], query: int, ignore: frozenset[str] = FUNCTION_WORDS
-) -> tuple[int, int]:
-    """The (layer, head) whose row for token ``query`` puts the most weight on one content word.
+@dataclass(frozen=True, eq=False)
+class ToyAttention:
+    """A pencil-and-paper example: 3 tokens, 3-dimensional q, k, v with small integers.
 
-    Special tokens ([CLS], [SEP]), the words in ``ignore`` and the query itself are not counted as
-    targets, so the chosen head is one where the word clearly looks at another content word.
-    ``weights`` is ``(L, H, T, T)``.
+    ``scores = Q Kᵀ`` are small integers, so the softmax needs only ``e^0 = 1``, ``e^1 ≈ 2.72`` and
+    ``e^2 ≈ 7.39``. ``probs`` is the softmax of ``scores`` (no scaling, to keep it hand-checkable),
+    ``scaled_probs`` the softmax of ``scores / sqrt(3)`` as the real formula does, ``output = probs V``.
     """
+
+    tokens: tuple[str, ...]
+    q: np.ndarray  # (3, 3)
+    k: np.ndarray  # (3, 3)
+    v: np.ndarray  # (3, 3)
+    scores: np.ndarray  # (3, 3)
+    probs: np.ndarray  # (3, 3)
+    scaled_probs: np.ndarray  # (3, 3)
+    output: np.ndarray  # (3, 3)
+
+
+def toy_attention() -> ToyAttention:
+    """The toy example of chapter 1 ("the cat sat").
+
+    >>> t = toy_attention()
+    >>> t.scores.astype(int).tolist()
+    [[1, 0, 1], [1, 1, 2], [2, 2, 2]]
+    >>> t.probs[1].round(3).tolist()  # e/(2e + e^2), e/(2e + e^2), e^2/(2e + e^2)
+    [0.212, 0.212, 0.576]
+    """
+    q = np.array([[1, 0, 0], [1, 1, 0], [1, 1, 1]], dtype=np.float64)  # (T, d)
+    k = np.array([[1, 0, 1], [0, 1, 1], [1, 1, 0]], dtype=np.float64)  # (T, d)
+    v = np.array([[1, 0, 2], [0, 3, 0], [2, 1, 0]], dtype=np.float64)  # (T, d)
+    scores = q @ k.T  # (T, T)
+    probs = softmax(scores)
+    return ToyAttention(
+        tokens=("the", "cat", "sat"),
+        q=q,
+        k=k,
+        v=v,
+        scores=scores,
+        probs=probs,
+        scaled_probs=softmax(scores / math.sqrt(q.shape[1])),
+        output=probs @ v,
+    )
+
+
+def star_facts(result: AttentionResult, query: str = "cat") -> dict[str, str]:
+    """Chapter 1's "cat" head: the head chosen out of all heads, and how unusual it is.
+
+    Keys: ``layer``, ``head``, ``top_token``, ``top_weight``, ``self_weight``, ``total_heads``,
+    ``n_focused`` (heads where ``query`` puts more than half its weight on one content word),
+    ``median`` (the median over all heads of ``query``'s largest weight on a content word), ``focused``
+    (a phrase saying how many heads are focused like that).
+    """
+    from .heads import FUNCTION_WORDS, find_head, is_punctuation
+
+    hit = find_head(result, query=query)
+    q = hit.query
+    assert q is not None and hit.key is not None
+    row = np.asarray(result.weights[hit.layer, hit.head, q], dtype=np.float64)
     targets = [
         j
-        for j, t in enumerate(tokens)
-        if j != query and not (t.startswith("[") and t.endswith("]")) and t.lower() not in ignore
+        for j, t in enumerate(result.tokens)
+        if j != q
+        and not (t.startswith("[") and t.endswith("]"))
+        and t.lower() not in FUNCTION_WORDS
+        and not is_punctuation(t)
     ]
-    if not targets:
-        raise InputError("There is no other word to look at.")
-    best = weights[:, :, query, targets].max(axis=-1)  # (L, H)
-    layer, head = np.unravel_index(int(np.argmax(best)), best.shape)
-    return int(layer), int(head)
+    best_per_head = np.asarray(result.weights, dtype=np.float64)[:, :, q, targets].max(axis=-1)  # (L, H)
+    n_focused = int((best_per_head > 0.5).sum())
+    total = best_per_head.size
+    word = result.tokens[q]
+    return {
+        "layer": str(hit.layer),
+        "head": str(hit.head),
+        "top_token": result.tokens[hit.key],
+        "top_weight": f"{row[hit.key]:.2f}",
+        "self_weight": f"{row[q]:.2f}",
+        "total_heads": str(best_per_head.size),
+        "n_focused": str(n_focused),
+        "median": f"{float(np.median(best_per_head)):.2f}",
+        "focused": Md(
+            f"「{word}」が 1 つの内容語に重みの半分以上を向けるヘッドは、全 {total} ヘッドのうち"
+            + (" 1 つもありません" if n_focused == 0 else f" {n_focused} 個だけです")
+        ),
+    }
+
+
+def cosine_facts(worked: WorkedHead, i: int) -> dict[str, str]:
+    """What a softmax over cosine similarities would give for query ``i``, beside the real weights.
+
+    Keys: ``n_tokens`` (T), ``bound`` (the largest weight a softmax of values in [-1, 1] can give:
+    ``e^2 / (e^2 + T - 1)``), ``softmax_max`` (softmax of this row's cosines), ``real_max``, ``verdict``.
+    """
+    cos = worked.cosine_row(i)
+    t = len(worked.tokens)
+    cos_max = float(softmax(cos).max())
+    real_max = float(worked.probs[i].max())
+    return {
+        "n_tokens": str(t),
+        "bound": f"{math.e**2 / (math.e**2 + t - 1):.2f}",
+        "softmax_max": f"{cos_max:.2f}",
+        "real_max": f"{real_max:.2f}",
+        "verdict": Md(
+            "ずっと平らな分布で、はっきりとは相手を選べません"
+            if cos_max < real_max
+            else "この行に限っては同じくらいの集中になります"
+        ),
+    }

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from .attention import AttentionResult
 
-__all__ = ["RESIDUAL", "default_layers", "raw_mean", "rollout", "rollout_figure", "row_spread"]
+__all__ = ["RESIDUAL", "default_layers", "raw_mean", "rollout", "rollout_facts", "rollout_figure", "row_spread"]
 
 #: The weight of the identity (the residual connection) in ``Ã = (1 - r) · A + r · I``.
 RESIDUAL = 0.5
@@ -79,6 +79,46 @@ def default_layers(n_layers: int) -> list[int]:
     return sorted({0, n_layers // 2, n_layers - 1})
 
 
+def rollout_facts(result: AttentionResult, residual: float = RESIDUAL) -> dict[str, str]:
+    """Facts about rollout on one input, ready for :func:`attnviz.page.glue_facts`.
+
+    With ``Ã = (1 - r) A + r I`` every row of layer 0's rollout puts at least ``r`` (50%) on its own token
+    by construction, so ``roll0_self_model`` reports only the part above that floor, the model's own
+    (it equals ``(1 - r)`` times the raw diagonal). Keys: ``residual``, ``last_layer``, ``layers_shown``,
+    ``roll0_self``, ``roll0_self_model``, ``raw0_self``, ``raw_special``, ``roll_special``,
+    ``special_trend``, ``raw_spread``, ``roll_spread``, ``spread_word``.
+    """
+    from .page import Md
+
+    raw, rolled = raw_mean(result.weights), rollout(result.weights, residual)  # (L, T, T) each
+    last = raw.shape[0] - 1
+    special = [i for i, t in enumerate(result.tokens) if t in ("[CLS]", "[SEP]")]
+    raw_sp = float(raw[last][:, special].sum(axis=1).mean())
+    roll_sp = float(rolled[last][:, special].sum(axis=1).mean())
+    roll0 = float(np.diagonal(rolled[0]).mean())
+    spread = row_spread(rolled[last])
+
+    def pct(x: float) -> str:
+        return f"{100 * x:.0f}%"
+
+    return {
+        "residual": pct(residual),
+        "last_layer": str(last),
+        "layers_shown": "・".join(str(layer) for layer in default_layers(raw.shape[0])),
+        "roll0_self": pct(roll0),
+        "roll0_self_model": pct(roll0 - residual),
+        "raw0_self": pct(float(np.diagonal(raw[0]).mean())),
+        "raw_special": pct(raw_sp),
+        "roll_special": pct(roll_sp),
+        "special_trend": "大きく" if roll_sp > raw_sp else "小さく",
+        "raw_spread": pct(row_spread(raw[last])),
+        "roll_spread": pct(spread),
+        "spread_word": Md(
+            "どのトークンの行もほとんど同じ形になっています" if spread < 0.2 else "行ごとの違いがまだ残っています"
+        ),
+    }
+
+
 def _heatmap(ax: Any, matrix: np.ndarray, tokens: Sequence[str], title: str, vmax: float) -> Any:
     image = ax.imshow(matrix, cmap="Blues", vmin=0.0, vmax=vmax)
     ax.set_xticks(range(len(tokens)), tokens, rotation=90, fontsize=8)
@@ -104,7 +144,7 @@ def rollout_figure(result: AttentionResult, layers: Sequence[int] | None = None)
         2, len(layers), figsize=(size * len(layers) + 1.2, 2 * size + 0.6), layout="constrained", squeeze=False
     )
     for k, layer in enumerate(layers):
-        _heatmap(axes[0, k], raw[layer], result.tokens, f"Layer {layer}: そのままの Attention", 1.0)
+        _heatmap(axes[0, k], raw[layer], result.tokens, f"Layer {layer}：そのままの Attention", 1.0)
         image = _heatmap(axes[1, k], rolled[layer], result.tokens, f"Layer {layer} までの rollout", 1.0)
     for ax in axes[:, 0]:
         ax.set_ylabel("見る側（クエリ）")
