@@ -7,7 +7,7 @@ import pytest
 from attnviz.devtools.site import built_pages
 
 pytestmark = pytest.mark.browser
-PAGES = ["index.html", *built_pages()]
+PAGES = built_pages()  # book/index.html included
 
 
 @pytest.mark.parametrize("doc", PAGES)
