@@ -10,9 +10,9 @@ PORT ?= 8000
 
 .PHONY: book test lint format serve clean bench screenshots notebooks
 
-$(STAMP): pyproject.toml requirements/constraints.txt
+$(STAMP): pyproject.toml requirements/constraints.txt package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e ".[bundled,book,test]"
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e ".[bundled,book,browser,test]"
 	touch $(STAMP)
 
 ## book: build the site into _build/html (pages executed, cached; any warning or cell error fails)

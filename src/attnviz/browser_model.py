@@ -37,6 +37,7 @@ import numpy as np
 __all__ = [
     "MODEL_FILE",
     "BrowserModel",
+    "bundled_facts",
     "cache_key",
     "ensure_browser_model",
     "export_fp32",
@@ -233,10 +234,11 @@ def quantise(src: Path, dst: Path) -> dict[str, int]:
     return counts
 
 
-def _facts(model_dir: Path, model_file: Path, counts: dict[str, int]) -> dict[str, Any]:
+def bundled_facts(model_dir: Path | None = None) -> dict[str, Any]:
+    """Name and shape of the browser model, read from the bundled model's config (no export needed)."""
     from .models import BUNDLED_NAME, BUNDLED_PACKAGE
 
-    cfg = json.loads((model_dir / "config.json").read_text())
+    cfg = json.loads(((model_dir or _bundled_dir()) / "config.json").read_text())
     return {
         "name": BUNDLED_NAME,
         "package": BUNDLED_PACKAGE,
@@ -244,6 +246,12 @@ def _facts(model_dir: Path, model_file: Path, counts: dict[str, int]) -> dict[st
         "heads": int(cfg["num_attention_heads"]),
         "hidden_size": int(cfg["hidden_size"]),
         "max_tokens": int(cfg["max_position_embeddings"]),
+    }
+
+
+def _facts(model_dir: Path, model_file: Path, counts: dict[str, int]) -> dict[str, Any]:
+    return {
+        **bundled_facts(model_dir),
         "model_bytes": model_file.stat().st_size,
         "precision": f"int8 in blocks of {BLOCK} (linears, word embeddings), float16 query/key",
         "tensors": counts,
