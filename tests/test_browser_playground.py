@@ -85,7 +85,7 @@ def test_sentence_then_pair_draw_the_head_view(offline_page):
     assert page.locator(DRAWN).count() == 1, page.locator(".attnviz-pg-error").inner_text()
     head = page.locator(".attnviz-pg-head")
     assert head.locator("svg").count() >= 1
-    texts = head.locator("svg text").all_inner_texts()
+    texts = head.locator("svg text").all_text_contents()
     assert "cat" in texts and "[CLS]" in texts and "[SEP]" in texts
     assert head.locator("#layer option").count() == 6
     status = page.locator(".attnviz-pg-status").inner_text()
@@ -102,8 +102,8 @@ def test_sentence_then_pair_draw_the_head_view(offline_page):
         "Sentence B -> Sentence A",
     ]
     head.locator("#filter").select_option("3")  # Sentence A -> Sentence B
-    left = head.locator("svg #left text").all_inner_texts()
-    right = head.locator("svg #right text").all_inner_texts()
+    left = head.locator("svg #left text").all_text_contents()
+    right = head.locator("svg #right text").all_text_contents()
     assert "sat" in left and "rug" not in left
     assert "rug" in right and "sat" not in right
     # the model view draws when its section is opened
@@ -164,7 +164,7 @@ def test_markup_in_a_sentence_shows_as_text(offline_page):
     assert page.locator(DRAWN).count() == 1
     head = page.locator(".attnviz-pg-head")
     assert head.locator("img, b, script").count() == 0
-    assert "<" in " ".join(head.locator("svg text").all_inner_texts())
+    assert "<" in " ".join(head.locator("svg text").all_text_contents())
     assert log.errors == []
 
 
