@@ -59,7 +59,8 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = next(launch_browser(p))
+        launched = launch_browser(p)  # keep the generator: collecting it closes the browser
+        browser = next(launched)
         cold, cold_js, warm, warm_js, infer = [], [], [], [], []
         first_use: dict[str, int] = {}
         for run in range(COLD_RUNS):
@@ -67,24 +68,28 @@ def main() -> int:
             page = context.new_page()
             sizes: dict[str, int] = defaultdict(int)
             offsite: list[str] = []
+            files: dict[str, int] = {}
 
-            def on_response(response, sizes=sizes, offsite=offsite):
+            def on_response(response, sizes=sizes, offsite=offsite, files=files):
                 if not response.url.startswith(base):
                     offsite.append(response.url)
                     return
-                try:
-                    sizes[category(response.url)] += len(response.body())
-                except Exception:  # redirects have no body
-                    pass
+                length = response.headers.get("content-length")  # http.server always sends it
+                if length is None:
+                    length = response.request.sizes()["responseBodySize"]
+                sizes[category(response.url)] += int(length)
+                files[response.url.rsplit("/", 1)[-1]] = int(length)
 
             page.on("response", on_response)
             page.goto(base + PAGE, wait_until="load")
             before = dict(sizes)
+            before_files = set(files)
             cold.append(click_and_wait(page, "The cat sat on the mat."))
             cold_js.append(page.evaluate("attnvizPlayground.widgets[0].last.timings.total") / 1000)
             if run == 0:
                 first_use = {k: sizes[k] - before.get(k, 0) for k in sizes}
-                page_bytes = before.get("page", 0) + before.get("bertviz", 0)
+                page_bytes = sum(before.values())
+                after_click = {name: n for name, n in files.items() if name not in before_files}
             for a, b in [("She loves programming.", ""), ("The dog chased the ball.", "It ran across the yard.")]:
                 warm.append(click_and_wait(page, a, b))
                 warm_js.append(page.evaluate("attnvizPlayground.widgets[0].last.timings.total") / 1000)
@@ -102,17 +107,18 @@ def main() -> int:
                     )
             assert not offsite, offsite
             context.close()
-        browser.close()
+        launched.close()
     server.shutdown()
 
     mb = lambda n: f"{n / 1e6:6.2f} MB"  # noqa: E731
     print("In-browser model benchmark (headless Chromium, site served from localhost)")
-    print(f"page itself before the click (HTML, CSS, JS of the page): {mb(page_bytes)}")
+    print(f"the page before the click (HTML, theme, fonts, widget JS/CSS): {mb(page_bytes)}")
     print("bytes downloaded on first use (after the click):")
     for key in ("model", "runtime", "tokenizer", "bertviz", "page"):
         if first_use.get(key):
             print(f"  {key:<10}{mb(first_use[key])}")
     print(f"  {'total':<10}{mb(sum(first_use.values()))}")
+    print("  files: " + ", ".join(f"{name} {n / 1e3:,.0f} KB" for name, n in sorted(after_click.items())))
     print(f"  model file <= 30 MB: {'met' if first_use.get('model', 0) <= 30e6 else 'NOT met'}")
     print(f"click -> head view drawn, cold ({COLD_RUNS} fresh visits): " + ", ".join(f"{t:.2f} s" for t in cold))
     print("   (the widget's own timer: " + ", ".join(f"{t:.2f} s" for t in cold_js) + ")")
