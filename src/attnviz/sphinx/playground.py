@@ -67,6 +67,7 @@ class PlaygroundDirective(SphinxDirective):
             from ..browser_model import bundled_facts
 
             facts = bundled_facts()
+        self.env.note_dependency(str(WEB / "widget.html"))  # an edit to the markup rebuilds the page
         template = string.Template((WEB / "widget.html").read_text(encoding="utf-8"))
         markup = template.substitute(
             share=html.escape(share),
