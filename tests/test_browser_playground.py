@@ -6,6 +6,8 @@ against PyTorch's, the browser tokenizer's ids against Python's, a shared URL, a
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from test_onnx_export import MAX_ABS, MEAN_ABS, SAME_TOP_KEY, agreement, course_inputs, torch_attentions
@@ -235,3 +237,21 @@ def test_failed_download_offers_a_retry(offline_page):
     retry.click()
     page.wait_for_selector(DRAWN, timeout=60_000)
     assert page.locator(".attnviz-pg-error").is_hidden() and retry.is_hidden()
+
+
+def test_progress_is_shown_while_the_model_downloads(offline_page):
+    record = """
+        window.__progress = [];
+        new MutationObserver(() => {
+            const el = document.querySelector('.attnviz-pg-progress-text');
+            if (el && !el.closest('[hidden]')) window.__progress.push(el.textContent);
+        }).observe(document, {subtree: true, childList: true, characterData: true});
+    """
+    page, _, _ = offline_page(PAGE, init_script=record)
+    run(page, "The cat sat on the mat")
+    assert page.locator(DRAWN).count() == 1
+    seen = page.evaluate("window.__progress")
+    downloads = [t for t in seen if t.startswith("モデルを読み込み中…") and "MB" in t]
+    assert downloads, seen
+    assert re.search(r"(\d+\.\d) / \1 MB$", downloads[-1]), downloads  # received all of it
+    assert page.locator(".attnviz-pg-progress").is_hidden()  # gone once the view is drawn

@@ -155,3 +155,16 @@ def test_site_ships_only_the_needed_files_with_licences():
     page = (HTML / "book" / "playground.html").read_text(encoding="utf-8")
     assert "model.onnx" not in page and ".wasm" not in page
     assert 'type="module" src="../_static/attnviz/playground/playground.js' in page
+
+
+def test_widget_names_the_browser_model_and_says_nothing_leaves():
+    from attnviz.sphinx.playground import _book_note
+
+    for doc in ("book/playground", "book/05_miniwork"):
+        page = (HTML / f"{doc}.html").read_text(encoding="utf-8")
+        assert page.count("data-attnviz-playground") == 1, doc
+        assert "<strong>all-MiniLM-L6-v2</strong>（6 層 × 12 ヘッド）" in page
+        assert "どこにも送信されず" in page
+        assert "約 24 MB" in page and "約 14 MB" in page  # the sizes the build measured
+    assert _book_note("bundled") == ""
+    assert "bert-base-uncased" in _book_note("bert-base-uncased") and "一致しません" in _book_note("auto")
