@@ -10,7 +10,7 @@ PORT ?= 8000
 
 .PHONY: book test lint format serve clean bench screenshots notebooks
 
-$(STAMP): pyproject.toml requirements/constraints.txt package-lock.json
+$(STAMP): pyproject.toml requirements/constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e ".[bundled,book,browser,test]"
 	touch $(STAMP)
