@@ -14,13 +14,10 @@ import statistics
 import sys
 import time
 from collections import defaultdict
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-
-from builtsite import HTML, launch_browser, serve  # noqa: E402
-from test_onnx_export import course_inputs  # noqa: E402
+from attnviz.devtools.browser import launch_browser
+from attnviz.devtools.site import HTML, serve
+from attnviz.sentences import course_sentences
 
 PAGE = "book/playground.html"
 COLD_RUNS = 3
@@ -94,7 +91,7 @@ def main() -> int:
                 warm.append(click_and_wait(page, a, b))
                 warm_js.append(page.evaluate("attnvizPlayground.widgets[0].last.timings.total") / 1000)
             if run == 0:
-                for a, b in course_inputs():
+                for a, b in course_sentences().checks:
                     infer.append(
                         page.evaluate(
                             """async ([a, b]) => {

@@ -10,9 +10,11 @@ import re
 
 import numpy as np
 import pytest
-from test_onnx_export import MAX_ABS, MEAN_ABS, SAME_TOP_KEY, agreement, course_inputs, torch_attentions
 
 import attnviz
+from attnviz.browser_model import MAX_ABS, MEAN_ABS, SAME_TOP_KEY, agreement, torch_attentions
+from attnviz.devtools.site import PageLog
+from attnviz.sentences import course_sentences
 
 pytestmark = pytest.mark.browser
 
@@ -42,8 +44,6 @@ def offline_page(browser, site_url):
     pages = []
 
     def _open(path: str, init_script: str | None = None, width: int = 1280):
-        from builtsite import PageLog
-
         page = browser.new_page(viewport={"width": width, "height": 900})
         blocked: list[str] = []
 
@@ -119,7 +119,7 @@ def test_browser_weights_match_pytorch(offline_page):
     page, log, blocked = offline_page(PAGE)
     bundled = attnviz.load_model("bundled")
     pairs = []
-    for a, b in course_inputs():
+    for a, b in course_sentences().checks:
         got = page.evaluate("([a, b]) => window.attnvizPlayground.infer(a, b)", [a, b])
         enc, ref = torch_attentions(bundled, a, b)
         assert got["ids"] == enc["input_ids"][0].tolist()
@@ -133,7 +133,7 @@ def test_browser_weights_match_pytorch(offline_page):
 def test_browser_token_ids_equal_python(offline_page):
     page, log, blocked = offline_page(PAGE)
     tokenizer = attnviz.load_model("bundled").tokenizer
-    for a, b in course_inputs() + TRICKY:
+    for a, b in [*course_sentences().checks, *TRICKY]:
         got = page.evaluate("([a, b]) => window.attnvizPlayground.encode(a, b)", [a, b])
         want = tokenizer(a, b)
         assert got["ids"] == want["input_ids"], (a, b)

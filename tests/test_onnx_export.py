@@ -8,32 +8,17 @@ from __future__ import annotations
 
 import json
 import subprocess
-from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
-from builtsite import HTML, ROOT
 
 import attnviz
 from attnviz import browser_model, jsdeps
+from attnviz.devtools.project import HTML, ROOT
+from attnviz.sentences import course_sentences
 
 MAX_BYTES = 30_000_000
-MAX_ABS = 0.05
-MEAN_ABS = 0.005
-SAME_TOP_KEY = 0.99
 CACHE = ROOT / "_build" / ".browser_model"  # where `make book` keeps the export
-
-
-def course_inputs() -> list[tuple[str, str | None]]:
-    """The course sentences (attnviz/data/sentences.json) and the chapters' cat sentence, single and pair."""
-    data = json.loads((Path(attnviz.__file__).parent / "data" / "sentences.json").read_text(encoding="utf-8"))
-    return [
-        *((s, None) for s in data["single"]),
-        *((a, b) for a, b in data["pairs"]),
-        ("The cat sat on the mat", None),
-        ("The cat sat on the mat", "The cat lay on the rug"),
-    ]
 
 
 @pytest.fixture(scope="module")
@@ -44,21 +29,6 @@ def exported() -> browser_model.BrowserModel:
 @pytest.fixture(scope="module")
 def bundled() -> attnviz.LoadedModel:
     return attnviz.load_model("bundled")
-
-
-def torch_attentions(bundled: attnviz.LoadedModel, a: str, b: str | None) -> tuple[dict, np.ndarray]:
-    enc = bundled.tokenizer(a, b, return_tensors="pt")
-    with torch.no_grad():
-        out = bundled.model(**enc, output_attentions=True)
-    return enc, torch.stack(out.attentions, dim=1)[0].numpy()  # (layers, heads, T, T)
-
-
-def agreement(pairs: list[tuple[np.ndarray, np.ndarray]]) -> dict[str, float]:
-    """max / mean abs diff and the share of query rows whose strongest key is the same."""
-    diffs = np.concatenate([np.abs(got - ref).ravel() for got, ref in pairs])
-    same = sum(int((got.argmax(-1) == ref.argmax(-1)).sum()) for got, ref in pairs)
-    rows = sum(int(np.prod(ref.shape[:-1])) for _, ref in pairs)
-    return {"max": float(diffs.max()), "mean": float(diffs.mean()), "same_top": same / rows, "rows": rows}
 
 
 def test_model_file_downloads_in_at_most_30_mb(exported):
@@ -73,17 +43,17 @@ def test_weights_match_pytorch_on_the_course_sentences(exported, bundled):
 
     session = ort.InferenceSession(str(exported.model_file), providers=["CPUExecutionProvider"])
     pairs = []
-    for a, b in course_inputs():
-        enc, ref = torch_attentions(bundled, a, b)
+    for a, b in course_sentences().checks:
+        enc, ref = browser_model.torch_attentions(bundled, a, b)
         feeds = {"input_ids": enc["input_ids"].numpy(), "token_type_ids": enc["token_type_ids"].numpy()}
         got = session.run(["attentions"], feeds)[0][0]
         assert got.shape == ref.shape == (6, 12, ref.shape[-1], ref.shape[-1])
         pairs.append((got, ref))
-    stats = agreement(pairs)
+    stats = browser_model.agreement(pairs)
     print(f"\nbrowser model vs PyTorch ({len(pairs)} inputs, {stats['rows']} rows): {stats}")
-    assert stats["max"] <= MAX_ABS
-    assert stats["mean"] <= MEAN_ABS
-    assert stats["same_top"] >= SAME_TOP_KEY
+    assert stats["max"] <= browser_model.MAX_ABS
+    assert stats["mean"] <= browser_model.MEAN_ABS
+    assert stats["same_top"] >= browser_model.SAME_TOP_KEY
 
 
 def test_int8_blocks_round_trip_within_half_a_step():

@@ -286,3 +286,27 @@ def ensure_browser_model(cache_root: Path, log: Any = None) -> BrowserModel:
         work.rename(target)
         work.mkdir()  # TemporaryDirectory removes it again on exit
     return BrowserModel(target, facts)
+
+
+# --- how close the browser's weights must be to PyTorch's (issue 11), shared by tests and benchmarks ---
+MAX_ABS = 0.05  #: largest absolute difference of any attention weight
+MEAN_ABS = 0.005  #: mean absolute difference
+SAME_TOP_KEY = 0.99  #: share of query rows whose strongest key is the same
+
+
+def torch_attentions(loaded: Any, a: str, b: str | None) -> tuple[Any, np.ndarray]:
+    """The tokenizer's encoding of ``a`` (and ``b``) and PyTorch's weights, shape (layers, heads, T, T)."""
+    import torch
+
+    enc = loaded.tokenizer(a, b, return_tensors="pt")
+    with torch.no_grad():
+        out = loaded.model(**enc, output_attentions=True)
+    return enc, torch.stack(out.attentions, dim=1)[0].numpy()
+
+
+def agreement(pairs: list[tuple[np.ndarray, np.ndarray]]) -> dict[str, float]:
+    """Max / mean abs diff of (got, reference) weight arrays, and the share of rows with the same strongest key."""
+    diffs = np.concatenate([np.abs(got - ref).ravel() for got, ref in pairs])
+    same = sum(int((got.argmax(-1) == ref.argmax(-1)).sum()) for got, ref in pairs)
+    rows = sum(int(np.prod(ref.shape[:-1])) for _, ref in pairs)
+    return {"max": float(diffs.max()), "mean": float(diffs.mean()), "same_top": same / rows, "rows": rows}

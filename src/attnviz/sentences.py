@@ -37,6 +37,11 @@ class SentenceSet:
         """The short inputs that averages run over: every single (no sentence B), then every pair."""
         return (*((s, None) for s in self.singles), *self.pairs)
 
+    @property
+    def checks(self) -> tuple[tuple[str, str | None], ...]:
+        """The short inputs plus the chapters' demo sentence and pair: what the in-browser model is checked on."""
+        return (*self.inputs, (self.demo_single, None), self.demo_pair)
+
 
 @lru_cache(maxsize=1)
 def course_sentences() -> SentenceSet:
