@@ -18,6 +18,7 @@ from attnviz.models import requested_model
 __all__ = ["cache_key", "key_execution_cache"]
 
 PREFIX = "attnviz-"
+UNKEYED = ("sphinx", "web")
 
 
 def cache_key() -> str:
@@ -25,8 +26,9 @@ def cache_key() -> str:
     root = Path(attnviz.__file__).parent
     digest = hashlib.sha256(requested_model().encode())
     for path in sorted(root.rglob("*")):
-        # the Sphinx extension itself does not change notebook outputs
-        if path.is_file() and "__pycache__" not in path.parts and path.relative_to(root).parts[0] != "sphinx":
+        # the Sphinx extension and the web assets do not change what the site shows of notebook outputs
+        # (the extension replaces the head map's inlined copy of web/headmap.js by the current file)
+        if path.is_file() and "__pycache__" not in path.parts and path.relative_to(root).parts[0] not in UNKEYED:
             digest.update(path.relative_to(root).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
