@@ -113,7 +113,7 @@ def test_compact_view_draws_the_same_svg(site, browser, loaded, kind, pair):
     folder, base = site
     name = f"{kind}-{'pair' if pair else 'single'}"
     _write_pages(folder, name, _view_html(kind, pair, loaded))
-    old, old_log = _open(browser, f"{base}{name}-old.html")
+    old, _ = _open(browser, f"{base}{name}-old.html")
     new, new_log = _open(browser, f"{base}{name}-new.html")
     try:
         assert new.locator("[data-attnviz-drawn]").count() == 1

@@ -100,7 +100,8 @@ def write_static(folder: Path) -> None:
         copy_asset(
             str(source),
             str(folder),
-            excluded=lambda path: path.endswith((".py", ".pyc")) or "__pycache__" in path,
+            # Python files, and the template that bertviz_script() fills in
+            excluded=lambda path: path.endswith((".py", ".pyc", "bertviz-wrap.js")) or "__pycache__" in path,
         )
     (folder / "bertviz").mkdir(parents=True, exist_ok=True)
     for view in compact.VIEWS:

@@ -29,7 +29,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from ..web import safe_json
+from ..web import read_text, safe_json
 
 __all__ = [
     "FORMAT",
@@ -98,19 +98,16 @@ def bertviz_script(view: View) -> str:
     if view == "neuron":
         if "window.bertviz_params" not in text:
             raise _fail("neuron_view.js does not read window.bertviz_params")
-        setup = "  window.bertviz_params = attnvizParams;\n"
     else:
         if MARKER not in text:
             raise _fail(f"{view}_view.js has no {MARKER} marker")
         text = text.replace(MARKER, "attnvizParams")  # as BERTviz's str.replace does: every occurrence
-        setup = ""
-    return (
-        f"/* BERTviz {_bertviz_version()} {view}_view.js (https://github.com/jessevig/bertviz, Apache-2.0),\n"
-        " * copied from the installed package when the site was built. attnviz wraps it in a function\n"
-        " * of the view's params (decoded by attnviz/web/decode.js); the code itself is unchanged. */\n"
-        "window.attnvizBertviz = window.attnvizBertviz || {};\n"
-        f'window.attnvizBertviz["{view}"] = function (attnvizParams) {{\n{setup}{text}\n}};\n'
-    )
+    wrap = read_text("bertviz-wrap.js")
+    for placeholder in ("__VERSION__", "__VIEW__", "/* __BERTVIZ_SOURCE__ */"):
+        if placeholder not in wrap:
+            raise ValueError(f"attnviz/web/bertviz-wrap.js lost its {placeholder} placeholder")
+    wrap = wrap.replace("__VERSION__", _bertviz_version()).replace("__VIEW__", view)
+    return wrap.replace("/* __BERTVIZ_SOURCE__ */", text)
 
 
 # --- encoding --------------------------------------------------------------------------------------
@@ -199,7 +196,7 @@ def _find_layout(
 def encode(view: View, params: dict[str, Any]) -> dict[str, Any]:
     """The compact form of one view's params (what BERTviz's Python side put in the page)."""
     filters = _filters(view, params)
-    first_name, first = filters[0]
+    _, first = filters[0]
     tokens = first.get("left_text")
     if not isinstance(tokens, list) or first.get("right_text") != tokens:
         raise _fail("the first attention filter is not tokens x tokens")
@@ -292,8 +289,8 @@ def _same(original: Any, decoded: Any, tol: float, path: str = "params") -> str 
                 a = np.asarray(original, dtype=np.float64)
                 b = np.asarray(decoded, dtype=np.float64)
             except (TypeError, ValueError):
-                a = b = None
-            if a is not None and b is not None:
+                pass  # ragged or mixed: compare item by item below
+            else:
                 return None if a.shape == b.shape and np.all(np.abs(a - b) <= tol) else path
         for i, (x, y) in enumerate(zip(original, decoded, strict=True)):
             diff = _same(x, y, tol, f"{path}[{i}]")
@@ -354,7 +351,9 @@ HEADMAP_ASSET = re.compile(r'<(style|script) data-attnviz-asset="headmap\.(?:css
 
 
 def _compact_tag(view: View, compact: dict[str, Any], root: str) -> str:
-    return f'<script type="application/json" data-attnviz-view="{view}" data-root="{root}">{safe_json(compact)}</script>'
+    return (
+        f'<script type="application/json" data-attnviz-view="{view}" data-root="{root}">{safe_json(compact)}</script>'
+    )
 
 
 def rewrite(body: str) -> Rewritten:
