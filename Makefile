@@ -8,7 +8,7 @@ ATTNVIZ_MODEL ?= bundled
 export ATTNVIZ_MODEL
 PORT ?= 8000
 
-.PHONY: book test lint format serve clean bench screenshots notebooks
+.PHONY: book test jstest lint format serve clean bench screenshots notebooks
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ test: book
 ## notebooks: regenerate book/*.ipynb (what Colab and Binder open) and the pages' install cells from _config.yml
 notebooks: $(STAMP)
 	$(PY) scripts/sync_notebooks.py
+
+## jstest: the front end's unit tests (tests/js, node's built-in runner) and their Python cross-checks
+jstest: $(STAMP)
+	$(PY) -m pytest tests/test_web_js.py -q
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

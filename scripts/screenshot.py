@@ -2,6 +2,7 @@
 
     python scripts/screenshot.py book/03_bertviz.html [more pages...] [--out DIR] [--width 1280]
 
+Views draw lazily (when they near the viewport): each visible view is scrolled to and drawn first.
 Serves _build/html on a free localhost port (the same server and Chromium settings as the browser
 tests, tests/builtsite.py) and prints JavaScript errors and requests that left localhost.
 """
@@ -16,6 +17,7 @@ from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from builtsite import PageLog, launch_browser, serve
+from lazyviews import VIEWS
 
 
 def main() -> None:
@@ -36,6 +38,13 @@ def main() -> None:
                 log = PageLog(base)
                 log.attach(page)
                 page.goto(base + page_path, wait_until="load")
+                views = page.locator(VIEWS)
+                for i in range(views.count()):  # draw every visible view (they draw when near)
+                    view = views.nth(i)
+                    if view.is_visible():
+                        view.scroll_into_view_if_needed()
+                        view.locator("xpath=self::*[@data-attnviz-drawn]").wait_for(state="attached", timeout=20_000)
+                page.evaluate("window.scrollTo(0, 0)")
                 page.wait_for_timeout(800)
                 target = out / (page_path.replace("/", "_").removesuffix(".html") + ".png")
                 page.screenshot(path=str(target), full_page=True)
