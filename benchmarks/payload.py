@@ -13,7 +13,8 @@
 2. Pages. The HTML bytes of every page in the site's ``book/``: <= 300 KB with a 6-layer model,
    <= 600 KB with a 12-layer one (issue 10).
 3. Load time. DOMContentLoaded of the heaviest page with views and of the lightest text page, in
-   headless Chromium, median of 5 loads each (interleaved, fresh browser context per load): the view
+   headless Chromium, median of 5 loads each (interleaved, fresh browser context per load, after one
+   uncounted warm-up round): the view
    page within 1.3x of the text page (issue 10).
 """
 
@@ -133,13 +134,14 @@ def load_times(site: Path, found: list[Path]) -> bool:
     try:
         with sync_playwright() as p:
             for browser in launch_browser(p):
-                for _ in range(LOADS):
+                for run in range(LOADS + 1):  # the first round warms the server and Chromium: not counted
                     for page_path in (light, heavy):
                         context = browser.new_context(viewport={"width": 1280, "height": 900})
                         page = context.new_page()
                         page.goto(base + page_path.relative_to(site).as_posix(), wait_until="load")
                         dcl = page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
-                        times[page_path].append(dcl)
+                        if run:
+                            times[page_path].append(dcl)
                         context.close()
     finally:
         server.shutdown()
