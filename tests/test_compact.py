@@ -133,3 +133,10 @@ def test_head_maps_lose_their_inline_code_in_the_site(loaded, single):
     assert page.headmaps == 1
     assert "attnvizHeadmap" not in page.body and "<style" not in page.body
     assert 'id="attnviz-headmap-x"' in page.body and 'type="application/json"' in page.body
+
+
+def test_prose_may_name_require_but_a_leftover_script_may_not():
+    prose = "<p>BERTviz calls <code>require.config(...)</code> and <code>requirejs(...)</code>.</p>"
+    assert compact.rewrite(prose).body == prose
+    with pytest.raises(compact.BertvizFormatError, match="left in the page"):
+        compact.rewrite('<script type="text/javascript">requirejs(["d3"], function (d3) {});</script>')
