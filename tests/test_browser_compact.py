@@ -133,3 +133,44 @@ def test_compact_view_draws_the_same_svg(site, browser, loaded, kind, pair):
     finally:
         old.close()
         new.close()
+
+
+def test_views_draw_only_when_near_or_opened(site, browser, loaded):
+    """A view far below the fold, or in a closed dropdown, waits; it draws when scrolled to or opened,
+    and tells the page with an "attnviz:drawn" event (for later modules, e.g. accessible labels)."""
+    folder, base = site
+    r = attnviz.attend(A, model=loaded)
+    one = strip_remote_scripts(head_view(r.attention, r.tokens, html_action="return").data)
+    two = strip_remote_scripts(model_view(r.attention, r.tokens, html_action="return").data)
+    body = compact.rewrite(
+        f"<p>text</p><details><summary>open</summary>{one}</details><div style='height:4000px'></div>{two}"
+    ).body
+    (folder / "lazy.html").write_text(
+        "<!doctype html><html><head><meta charset=utf-8><link rel=icon href=data:,>"
+        '<script defer src="_static/attnviz/views.js"></script></head><body>'
+        "<script>window.drawnEvents = []; document.addEventListener('attnviz:drawn', "
+        "e => window.drawnEvents.push([e.target.id, e.detail.view]));</script>"
+        f"{body}</body></html>",
+        "utf-8",
+    )
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    log = PageLog(base)
+    log.attach(page)
+    try:
+        page.goto(base + "lazy.html", wait_until="load")
+        page.wait_for_timeout(500)
+        roots = page.locator("div[id^=bertviz-]")
+        assert roots.count() == 2
+        assert page.locator("[data-attnviz-drawn]").count() == 0
+        assert page.locator("div[id^=bertviz-] svg").count() == 0
+        assert page.evaluate("typeof window.d3") == "undefined"  # nothing loaded before it is needed
+        page.locator("summary").click()
+        roots.nth(0).locator("svg line").first.wait_for(state="attached")
+        assert roots.nth(1).get_attribute("data-attnviz-drawn") is None
+        roots.nth(1).scroll_into_view_if_needed()
+        roots.nth(1).locator("svg").first.wait_for(state="attached")
+        ids = [roots.nth(i).get_attribute("id") for i in range(2)]
+        assert page.evaluate("window.drawnEvents") == [[ids[0], "head"], [ids[1], "model"]]
+        assert log.errors == [] and log.failed == [] and log.offsite == []
+    finally:
+        page.close()
