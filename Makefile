@@ -10,7 +10,7 @@ PORT ?= 8000
 # pytest-xdist workers for `make test` (auto: one per CPU core)
 TEST_JOBS ?= auto
 
-.PHONY: book test browser lint format serve clean bench bench-build screenshots notebooks
+.PHONY: book test browser jstest lint format serve clean bench bench-build screenshots notebooks
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ browser: $(STAMP)
 ## notebooks: regenerate book/*.ipynb (what Colab and Binder open) and the pages' install cells from _config.yml
 notebooks: $(STAMP)
 	$(PY) scripts/sync_notebooks.py
+
+## jstest: the front end's unit tests (tests/js, node's built-in runner) and their Python cross-checks
+jstest: $(STAMP)
+	$(PY) -m pytest tests/test_web_js.py -q
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

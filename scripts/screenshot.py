@@ -2,6 +2,7 @@
 
     python scripts/screenshot.py book/03_bertviz.html [more pages...] [--out DIR] [--width 1280]
 
+Views draw lazily (when they near the viewport): each visible view is scrolled to and drawn first.
 Serves _build/html on a free localhost port (the same server and Chromium settings as the browser
 tests, attnviz.devtools) and prints JavaScript errors and requests that left localhost.
 """
@@ -15,6 +16,7 @@ from playwright.sync_api import sync_playwright
 
 from attnviz.devtools.browser import launch_browser
 from attnviz.devtools.site import PageLog, serve
+from attnviz.devtools.views import VIEWS
 
 
 def main() -> None:
@@ -35,6 +37,13 @@ def main() -> None:
                 log = PageLog(base)
                 log.attach(page)
                 page.goto(base + page_path, wait_until="load")
+                views = page.locator(VIEWS)
+                for i in range(views.count()):  # draw every visible view (they draw when near)
+                    view = views.nth(i)
+                    if view.is_visible():
+                        view.scroll_into_view_if_needed()
+                        view.locator("xpath=self::*[@data-attnviz-drawn]").wait_for(state="attached", timeout=20_000)
+                page.evaluate("window.scrollTo(0, 0)")
                 page.wait_for_timeout(800)
                 target = out / (page_path.replace("/", "_").removesuffix(".html") + ".png")
                 page.screenshot(path=str(target), full_page=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from attnviz.devtools.views import draw, draw_all
+
 pytestmark = pytest.mark.browser
 
 VIEWS = {"book/03_bertviz.html": 4, "book/04_demo.html": 4, "book/05_miniwork.html": 5}
@@ -12,10 +14,9 @@ VIEWS = {"book/03_bertviz.html": 4, "book/04_demo.html": 4, "book/05_miniwork.ht
 @pytest.mark.parametrize("path", sorted(VIEWS))
 def test_views_draw_offline(open_page, path):
     page, log = open_page(path)
-    page.wait_for_selector("div[id^=bertviz-] svg")
-    views = page.locator("div[id^=bertviz-], div[id^=bertviz]")
-    drawn = [i for i in range(views.count()) if views.nth(i).locator("svg text").count() > 0]
-    assert len(drawn) == views.count() == VIEWS[path]
+    views = draw_all(page, "div[id^=bertviz-], div[id^=bertviz]")  # each scrolled to (or its tab opened)
+    drawn = [view for view in views if view.locator("svg text").count() > 0]
+    assert len(drawn) == len(views) == VIEWS[path]
     # JS exceptions only (the theme's THEBE_JS_URL redeclaration is a known Jupyter Book 1 quirk)
     assert [e for e in log.errors if e.startswith("pageerror") and "THEBE_JS_URL" not in e] == []
 
@@ -25,11 +26,15 @@ def test_hidden_tab_views_draw_and_respond(open_page):
     tabset = page.locator(".sd-tab-set").first
     views = tabset.locator("div[id^=bertviz-]")
     assert views.count() == 3
-    assert not views.nth(2).is_visible()  # hidden at load ...
-    assert views.nth(2).locator("svg text").count() > 0  # ... but already drawn
+    tabset.scroll_into_view_if_needed()
+    draw(views.nth(0))  # the open tab draws once it is near ...
+    page.wait_for_timeout(300)
+    assert not views.nth(2).is_visible()  # ... a hidden tab's view has no box ...
+    assert views.nth(2).get_attribute("data-attnviz-drawn") is None  # ... so it waits
     tabset.locator("label").nth(2).click()
     view = views.nth(2)
     assert view.is_visible()
+    view.locator("svg text").first.wait_for()  # drawn as soon as its tab opens
     box = view.locator("svg").first.bounding_box()
     assert box is not None and box["width"] > 200 and box["height"] > 300
     # the view still reacts once shown: switching layers redraws it

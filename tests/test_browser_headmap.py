@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from attnviz.devtools.views import draw
+
 pytestmark = pytest.mark.browser
 
 PAGE = "book/04_demo.html"
@@ -33,6 +35,8 @@ def expected_count(data: dict, layer: int, head: int, row: int | None = None) ->
 def test_choosing_a_cell_draws_that_head(open_page):
     page, log = open_page(PAGE)
     root = page.locator(".attnviz-headmap").first
+    assert root.get_attribute("data-attnviz-drawn") is None or root.is_visible()  # drawn lazily
+    draw(root)
     root.locator(".ahm-grid button").first.wait_for()
     data = json.loads(root.locator("script[type='application/json']").text_content())
     buttons = root.locator(".ahm-grid button")

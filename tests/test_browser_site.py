@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from attnviz.devtools.site import built_pages
+from attnviz.devtools.views import draw_all
 
 pytestmark = pytest.mark.browser
 PAGES = built_pages()  # book/index.html included
@@ -13,9 +14,7 @@ PAGES = built_pages()  # book/index.html included
 @pytest.mark.parametrize("doc", PAGES)
 def test_page_views_draw_offline_without_errors(open_page, doc):
     page, log = open_page(doc)
-    views = page.locator("div[id^=bertviz-], [data-attnviz-d3]")
-    for i in range(views.count()):
-        view = views.nth(i)
+    for i, view in enumerate(draw_all(page)):  # each drawn when scrolled near (or its tab opened)
         assert view.locator("svg").count() >= 1, f"{doc}: view {i} drew nothing"
     page.wait_for_timeout(200)
     assert log.errors == []

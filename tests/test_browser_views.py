@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 import attnviz
 from attnviz.devtools.site import HTML, PageLog, serve
-from attnviz.sphinx import SCRIPTS, STATIC, strip_remote_scripts
+from attnviz.devtools.views import draw_all
+from attnviz.sphinx import compact, strip_remote_scripts, write_static
 
 PAGE = "book/appendix_views.html"
 pytestmark = pytest.mark.browser
@@ -25,10 +24,9 @@ QK_HEADINGS_VISIBLE = """root => Array.from(root.querySelectorAll('text'))
 @pytest.fixture
 def views(open_page):
     page, log = open_page(PAGE)
-    page.wait_for_selector("div[id^=bertviz-] svg")
-    roots = page.locator("div[id^=bertviz-]")
-    assert roots.count() == 4, "head view x2, model view, neuron view"
-    return page, log, [roots.nth(i) for i in range(4)]
+    roots = draw_all(page, "div[id^=bertviz-]")
+    assert len(roots) == 4, "head view x2, model view, neuron view"
+    return page, log, roots
 
 
 def test_every_view_draws_without_errors_or_network(views):
@@ -102,9 +100,9 @@ def test_markup_in_a_sentence_is_shown_as_text(tmp_path, browser):
     from bertviz import head_view
 
     r = attnviz.attend("</script><img src=x onerror=alert(1)> is not a cat")
-    body = strip_remote_scripts(head_view(r.attention, r.tokens, html_action="return").data)
-    shutil.copytree(STATIC, tmp_path / "attnviz")
-    scripts = "".join(f'<script src="attnviz/{s}"></script>' for s in SCRIPTS)
+    body = compact.rewrite(strip_remote_scripts(head_view(r.attention, r.tokens, html_action="return").data)).body
+    write_static(tmp_path / "attnviz")
+    scripts = '<script defer src="attnviz/views.js"></script>'
     (tmp_path / "index.html").write_text(
         f"<!doctype html><html><head><link rel=icon href=data:,>{scripts}</head><body>{body}</body></html>"
     )

@@ -24,7 +24,7 @@ def test_strip_remote_scripts_keeps_local_and_inline_scripts():
 def test_pages_with_views_are_detected():
     assert has_bertviz('<div id="bertviz-abc">')
     assert has_bertviz("<div id=bertviz-abc style=''>")  # the neuron view's unquoted id
-    assert has_bertviz('<div data-attnviz-d3 id="map-1">')
+    assert has_bertviz('<div class="attnviz-headmap" id="attnviz-headmap-1">')
     assert not has_bertviz("<p>BERTviz is a tool</p>")
 
 

@@ -1,14 +1,14 @@
 """The layer x head map of measured head roles: a matplotlib figure and an interactive HTML view.
 
 Both draw from a :class:`~attnviz.heads.HeadStats` (compute once, draw many). The interactive view is
-a self-contained ``IPython.display.HTML`` object (inline ``<script>``, no library, no network): a grid
+a self-contained ``IPython.display.HTML`` object (inline ``<script>``, no library, no network;
+the code and style are ``attnviz/web/headmap.js`` and ``headmap.css``): a grid
 of buttons, one per head, coloured by the head's label; choosing one draws that head's attention on an
 example sentence. It works in the built site, in Jupyter and in Colab alike.
 """
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -16,6 +16,7 @@ import numpy as np
 
 from .heads import HeadStats, label_heads
 from .roles import LABELS, ROLE_TABLE, ROLES, Role
+from .web import read_text, safe_json
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -35,6 +36,17 @@ __all__ = [
 LABEL_NAMES_JA: dict[str, str] = {label: info.name_ja for label, info in ROLE_TABLE.items()}
 #: One colour per label (from :data:`attnviz.roles.ROLE_TABLE`).
 LABEL_COLORS: dict[str, str] = {label: info.color for label, info in ROLE_TABLE.items()}
+#: One colour per label (colour-blind-friendly Okabe–Ito palette; "mixed" is grey).
+LABEL_COLORS: dict[str, str] = {
+    "[CLS]": "#0072B2",
+    "[SEP]": "#D55E00",
+    "self": "#009E73",
+    "previous": "#CC79A7",
+    "next": "#E69F00",
+    "punctuation": "#56B4E9",
+    "broad": "#6B4C9A",
+    "mixed": "#9A9A9A",
+}
 
 
 def _cell_alpha(strength: np.ndarray) -> np.ndarray:
@@ -94,24 +106,6 @@ def headmap_figure(stats: HeadStats, ax: Any = None, *, annotate: bool = True) -
     return fig
 
 
-def safe_json(value: Any) -> str:
-    """JSON that can sit inside an HTML ``<script>``: ``<``, ``>``, ``&`` and U+2028/9 are escaped.
-
-    >>> safe_json({"t": "</script><b>&"})
-    '{"t":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
-    """
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    for char, escaped in (
-        ("<", "\\u003c"),
-        (">", "\\u003e"),
-        ("&", "\\u0026"),
-        ("\u2028", "\\u2028"),
-        ("\u2029", "\\u2029"),
-    ):
-        text = text.replace(char, escaped)
-    return text
-
-
 def _payload(stats: HeadStats, example: AttentionResult, initial: tuple[int, int] | None) -> dict[str, Any]:
     labels, strength = label_heads(stats)
     if example.weights.shape[:2] != labels.shape:
@@ -135,147 +129,6 @@ def _payload(stats: HeadStats, example: AttentionResult, initial: tuple[int, int
     }
 
 
-_STYLE = """
-#{uid} {{ font-size: 0.85rem; margin: 0.5rem 0 1rem; }}
-#{uid} .ahm-body {{ display: flex; flex-wrap: wrap; gap: 0.75rem 1rem; align-items: flex-start; }}
-#{uid} .ahm-grid {{ display: grid; grid-template-columns: 3.6em repeat({heads}, 1.75em); gap: 2px; }}
-#{uid} .ahm-grid span {{ text-align: center; font-size: 0.7rem; opacity: 0.75; align-self: center;
-  white-space: nowrap; }}
-#{uid} .ahm-grid button {{ height: 1.75em; padding: 0; border: 2px solid transparent; border-radius: 3px;
-  font-size: 0.65rem; line-height: 1; cursor: pointer; }}
-#{uid} .ahm-grid button[aria-pressed="true"] {{ border-color: #fff; box-shadow: 0 0 0 2px #111; font-weight: 700; }}
-#{uid} .ahm-grid button:focus-visible {{ outline: 3px solid #0a58ca; outline-offset: 1px; }}
-#{uid} .ahm-view {{ flex: 1 1 250px; min-width: 250px; }}
-#{uid} .ahm-caption {{ margin: 0 0 0.25rem; font-weight: 600; min-height: 1.4em; }}
-#{uid} .ahm-profile {{ margin: 0 0 0.25rem; font-size: 0.75rem; }}
-#{uid} .ahm-hint {{ margin: 0.25rem 0 0; font-size: 0.75rem; opacity: 0.75; }}
-#{uid} svg text {{ font-size: 13px; fill: currentColor; cursor: default; }}
-#{uid} .ahm-legend {{ display: flex; flex-wrap: wrap; gap: 0.3rem 0.9rem; margin-top: 0.5rem; font-size: 0.75rem; }}
-#{uid} .ahm-legend i {{ display: inline-block; width: 0.9em; height: 0.9em; border-radius: 2px;
-  margin-right: 0.3em; vertical-align: -0.1em; }}
-"""
-
-_SCRIPT = r"""
-(function () {
-  var root = document.getElementById(ROOT_ID);
-  if (!root || root.dataset.drawn) return;
-  root.dataset.drawn = "1";
-  var D = JSON.parse(root.querySelector("script[type='application/json']").textContent);
-  var SVG = "http://www.w3.org/2000/svg";
-  var grid = root.querySelector(".ahm-grid"), svg = root.querySelector("svg");
-  var caption = root.querySelector(".ahm-caption"), profile = root.querySelector(".ahm-profile");
-  var legend = root.querySelector(".ahm-legend");
-  var buttons = [], current = D.initial, focusToken = null;
-  function blend(hex, a) {  // the label colour at opacity a over white, and a readable text colour
-    var n = parseInt(hex.slice(1), 16), c = [n >> 16, (n >> 8) & 255, n & 255].map(function (v) {
-      return Math.round(a * v + (1 - a) * 255);
-    });
-    var lum = (0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2]) / 255;
-    return {bg: "rgb(" + c.join(",") + ")", fg: lum > 0.6 ? "#111" : "#fff"};
-  }
-  function el(tag, attrs, parent) {
-    var node = document.createElementNS(SVG, tag);
-    for (var k in attrs) node.setAttribute(k, attrs[k]);
-    parent.appendChild(node);
-    return node;
-  }
-  function describe(l, h) {
-    var lab = D.legend[D.label[l][h]];
-    return "Layer " + l + "・Head " + h + ": " + lab.name + "（" + Math.round(100 * D.strength[l][h]) + "%）";
-  }
-  function draw() {
-    var l = current[0], h = current[1], W = D.weights[l][h], T = D.tokens.length;
-    var color = D.legend[D.label[l][h]].color, rowH = 22, width = 250, top = 8;
-    caption.textContent = describe(l, h);
-    profile.textContent = "測定した平均: " + D.roles.map(function (name, k) {
-      return name + " " + Math.round(100 * D.profile[l][h][k]) + "%";
-    }).join("・");
-    while (svg.firstChild) svg.removeChild(svg.firstChild);
-    svg.setAttribute("width", width);
-    svg.setAttribute("height", top + T * rowH);
-    svg.setAttribute("viewBox", "0 0 " + width + " " + (top + T * rowH));
-    var lines = el("g", {}, svg);
-    for (var i = 0; i < T; i++) {
-      for (var j = 0; j < T; j++) {
-        var w = W[i][j] / 1000;
-        if (w < 0.01) continue;
-        el("line", {x1: 85, y1: top + i * rowH + rowH / 2, x2: 165, y2: top + j * rowH + rowH / 2,
-                    stroke: color, "stroke-width": 2.5, "stroke-opacity": w, "data-row": i}, lines);
-      }
-    }
-    D.tokens.forEach(function (tok, i) {
-      var left = el("text", {x: 79, y: top + i * rowH + rowH / 2, "text-anchor": "end",
-                             "dominant-baseline": "middle", tabindex: 0}, svg);
-      left.textContent = tok;  // tokens are text, never HTML
-      left.addEventListener("mouseenter", function () { focusRow(i); });
-      left.addEventListener("mouseleave", function () { focusRow(null); });
-      left.addEventListener("focus", function () { focusRow(i); });
-      left.addEventListener("blur", function () { focusRow(null); });
-      var right = el("text", {x: 171, y: top + i * rowH + rowH / 2, "dominant-baseline": "middle"}, svg);
-      right.textContent = tok;
-    });
-    focusRow(focusToken);
-    buttons.forEach(function (b) {
-      b.setAttribute("aria-pressed", String(+b.dataset.layer === l && +b.dataset.head === h));
-    });
-    root.dataset.layer = l;
-    root.dataset.head = h;
-  }
-  function focusRow(row) {  // show only the lines from one token on the left (null: all)
-    focusToken = row;
-    svg.querySelectorAll("line").forEach(function (line) {
-      line.style.display = row === null || +line.getAttribute("data-row") === row ? "" : "none";
-    });
-  }
-  function select(l, h, focus) {
-    current = [l, h];
-    draw();
-    if (focus) buttons[l * D.heads + h].focus();
-  }
-  grid.appendChild(document.createElement("span"));
-  for (var h = 0; h < D.heads; h++) grid.appendChild(document.createElement("span")).textContent = h;
-  for (var l = 0; l < D.layers; l++) {
-    grid.appendChild(document.createElement("span")).textContent = "Layer " + l;
-    for (var h2 = 0; h2 < D.heads; h2++) {
-      var b = document.createElement("button"), s = D.strength[l][h2];
-      b.type = "button";
-      b.dataset.layer = l;
-      b.dataset.head = h2;
-      b.textContent = Math.round(100 * s);
-      b.setAttribute("aria-label", describe(l, h2));
-      b.title = describe(l, h2);
-      var look = blend(D.legend[D.label[l][h2]].color, 0.25 + 0.75 * Math.min(1, Math.max(0, s)));
-      b.style.background = look.bg;
-      b.style.color = look.fg;
-      b.addEventListener("click", function (e) {
-        select(+e.currentTarget.dataset.layer, +e.currentTarget.dataset.head, false);
-      });
-      b.addEventListener("keydown", function (e) {
-        var dl = {ArrowUp: -1, ArrowDown: 1}[e.key] || 0, dh = {ArrowLeft: -1, ArrowRight: 1}[e.key] || 0;
-        if (!dl && !dh) return;
-        e.preventDefault();
-        var nl = Math.min(D.layers - 1, Math.max(0, +e.currentTarget.dataset.layer + dl));
-        var nh = Math.min(D.heads - 1, Math.max(0, +e.currentTarget.dataset.head + dh));
-        select(nl, nh, true);
-      });
-      grid.appendChild(b);
-      buttons.push(b);
-    }
-  }
-  D.legend.forEach(function (item, k) {
-    if (!D.label.some(function (row) { return row.indexOf(k) >= 0; })) return;
-    var span = document.createElement("span");
-    var sw = document.createElement("i");
-    sw.style.background = item.color;
-    span.appendChild(sw);
-    span.appendChild(document.createTextNode(item.name));
-    legend.appendChild(span);
-  });
-  draw();
-})();
-"""
-
-
 def headmap_widget(
     stats: HeadStats,
     example: AttentionResult,
@@ -293,11 +146,11 @@ def headmap_widget(
 
     uid = f"attnviz-headmap-{uid or uuid.uuid4().hex[:12]}"
     data = safe_json(_payload(stats, example, initial))
-    style = _STYLE.format(uid=uid, heads=stats.shape[1])
-    script = _SCRIPT.replace("ROOT_ID", json.dumps(uid))
+    # The widget's code and style are files of attnviz.web, inlined so that the output works alone in
+    # Jupyter and Colab; the built site replaces them by one shared copy (attnviz.sphinx.compact).
     html = (
-        f'<div class="attnviz-headmap" id="{uid}">'
-        f"<style>{style}</style>"
+        f'<div class="attnviz-headmap" id="{uid}" style="--ahm-heads: {int(stats.shape[1])}">'
+        f'<style data-attnviz-asset="headmap.css">{read_text("headmap.css")}</style>'
         f'<script type="application/json">{data}</script>'
         '<div class="ahm-body">'
         '<div class="ahm-grid" role="group" aria-label="層 × ヘッドの地図（ボタンでヘッドを選ぶ）"></div>'
@@ -308,8 +161,8 @@ def headmap_widget(
         "矢印キーでもヘッドを移れます。</p></div>"
         "</div>"
         '<div class="ahm-legend"></div>'
+        f'<script data-attnviz-asset="headmap.js">{read_text("headmap.js")}</script>'
         "</div>"
-        f"<script>{script}</script>"
     )
     return HTML(html)
 

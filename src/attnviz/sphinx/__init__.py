@@ -1,39 +1,43 @@
-"""Sphinx extension: BERTviz views that draw in a static site, and an execution cache that notices
-changes to the helper package.
+"""Sphinx extension: BERTviz views that draw in a static site, compact and lazily, and an execution
+cache that notices changes to the helper package.
 
 Register it in ``_config.yml`` (``sphinx.extra_extensions: [attnviz.sphinx]``).
 
-BERTviz writes three things into a notebook output: a ``<script src>`` for require.js from a CDN,
-a ``<div id="bertviz-...">``, and JS that calls ``require.config`` / ``requirejs(['jquery', 'd3'], ...)``
-with CDN paths. On each page that holds such an output this extension
+BERTviz writes into a notebook output a ``<script src>`` for require.js from a CDN, a
+``<div id="bertviz-...">``, and its whole JS file with the view's params inlined. On each page that
+holds such an output this extension
 
+* rewrites every view into BERTviz's markup plus its data in compact form (:mod:`.compact`), and
+  removes the head maps' inline copies of their code,
 * removes the CDN ``<script src>`` tags from the page body,
-* adds the vendored d3 and jQuery, then a synchronous stand-in for ``require``/``requirejs``,
-  all from the site's own ``_static`` folder (so nested pages work too),
+* adds ``views.js`` (deferred), which draws each view when it nears the viewport with BERTviz's own
+  ``<view>_view.js``, served once per site from ``_static/attnviz/bertviz/`` (copied from the
+  installed bertviz at build time), d3, jQuery and a synchronous stand-in for ``require``.
 
-and leaves BERTviz's own JS untouched, so the code a learner copies into Colab is the real API.
+The learner's code stays BERTviz's own API; only the built HTML is rewritten. Every JS and CSS file
+lives in :mod:`attnviz.web`.
 """
 
 from __future__ import annotations
 
 import re
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
 
-from . import search
+from .. import web
+from . import compact
 from .cache import key_execution_cache
 from .execute import execute_in_parallel
 
-__all__ = ["setup"]
+__all__ = ["setup", "write_static"]
 
-STATIC = Path(__file__).parent / "static"
-SCRIPTS = ("vendor/d3-5.7.0.min.js", "vendor/jquery-3.7.1.min.js", "bertviz-offline.js")
-STYLES = ("bertviz-offline.css",)
 MARKER = 'id="bertviz-'
 MARKER_UNQUOTED = "id=bertviz-"  # the neuron view writes its id without quotes
-MARKER_OWN = "data-attnviz-d3"  # attnviz's own views (e.g. the head map) that draw with the vendored d3
+MARKER_OWN = "attnviz-headmap"  # attnviz's own views (the head map)
 # <script ... src="http(s)://..."></script> pointing anywhere but this site (BERTviz: require.js on cdnjs)
 REMOTE_SCRIPT = re.compile(r"<script\b[^>]*\bsrc=[\"']?(?:https?:)?//[^>]*>\s*</script>", re.I)
 
@@ -72,24 +76,48 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[s
     if not context.get("default_mode"):
         context["default_mode"] = "light"
     if pagename == "search" and "BigramSplitter" in str(app.config.html_search_options.get("type", "")):
-        app.add_js_file(None, body=search.JS, priority=100)  # before searchtools.js
+        app.add_js_file("attnviz/search.js", priority=100)  # before searchtools.js
     body = context.get("body")
     if not body or not has_bertviz(body):
         return
-    context["body"] = strip_remote_scripts(body)
-    # Added here, these go to this page only; no `defer`, so they run before the inline views.
-    for i, script in enumerate(SCRIPTS):
-        app.add_js_file(f"attnviz/{script}", priority=100 + i)
-    for style in STYLES:
-        app.add_css_file(f"attnviz/{style}")
+    try:
+        page = compact.rewrite(strip_remote_scripts(body))
+    except compact.BertvizFormatError as exc:
+        raise ExtensionError(f"{pagename}: {exc}") from exc
+    context["body"] = page.body
+    # Added here, these go to this page only. views.js loads the rest when a view is near.
+    app.add_js_file("attnviz/views.js", priority=100, defer="defer")
+    app.add_css_file("attnviz/bertviz.css")
+    if page.headmaps:
+        app.add_css_file("attnviz/headmap.css")
+
+
+def write_static(folder: Path) -> None:
+    """Every file ``views.js`` may load, into ``folder`` (the site's ``_static/attnviz``): the files of
+    :mod:`attnviz.web` and BERTviz's view scripts from the installed bertviz package."""
+    from sphinx.util.fileutil import copy_asset
+
+    with resources.as_file(web.files()) as source:
+        copy_asset(
+            str(source),
+            str(folder),
+            # Python files, the template that bertviz_script() fills in, and the playground
+            # (attnviz.sphinx.playground installs only the files it needs)
+            excluded=lambda path: (
+                path.endswith((".py", ".pyc", "bertviz-wrap.js"))
+                or "__pycache__" in path
+                or path.replace("\\", "/").removeprefix("./").split("/")[0] == "playground"
+            ),
+        )
+    (folder / "bertviz").mkdir(parents=True, exist_ok=True)
+    for view in compact.VIEWS:
+        (folder / "bertviz" / f"{view}_view.js").write_text(compact.bertviz_script(view), encoding="utf-8")
 
 
 def _copy_static(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    from sphinx.util.fileutil import copy_asset
-
-    copy_asset(str(STATIC), str(Path(app.outdir) / "_static" / "attnviz"))
+    write_static(Path(app.outdir) / "_static" / "attnviz")
 
 
 MATHJAX = "attnviz/vendor/mathjax/tex-chtml.js"  # relative to _static

@@ -37,7 +37,6 @@ MARKER = "data-attnviz-playground"
 SITE_DIR = "attnviz/playground"  # under _static
 WEB = resources.files("attnviz") / "web" / "playground"
 OWN_FILES = ("playground.js", "playground.css")
-BERTVIZ_FILES = ("head_view.js", "model_view.js")
 STATE = "_attnviz_playground"  # app attribute: what _prepare found (the model, node_modules)
 
 
@@ -120,8 +119,6 @@ def _prepare(app: Sphinx) -> None:
 def _install_site_files(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    import bertviz
-
     from .. import browser_model, jsdeps
 
     root, out, cache = _paths(app)
@@ -141,10 +138,9 @@ def _install_site_files(app: Sphinx, exception: Exception | None) -> None:
         json.dumps({k: versions[k] for k in ("onnxruntime-web", "@huggingface/tokenizers")}, indent=1) + "\n"
     )
 
-    bertviz_dir = Path(bertviz.__file__).parent
-    for name in BERTVIZ_FILES:
-        _copy(bertviz_dir / name, out / "bertviz" / name)
-    _copy(_bertviz_licence(), out / "bertviz" / "LICENSE.txt")
+    # the widget draws with BERTviz's own view scripts as the site serves them (_static/attnviz/bertviz/,
+    # written by attnviz.sphinx from the installed bertviz): their licence goes beside them
+    _copy(_bertviz_licence(), out.parent / "bertviz" / "LICENSE.txt")
 
     model = browser_model.ensure_browser_model(cache)
     for path in model.files():

@@ -5,13 +5,16 @@ spaces and punctuation, so a query such as 自己注意 is one term that matches
 自己 and 注意. Here both sides use character bigrams for runs of kanji and kana (自己注意 -> 自己, 己注,
 注意), the usual approach for CJK search, and whole words for everything else. A page matches when it
 holds every bigram of the query.
+
+The query is split the same way in the browser by ``attnviz/web/search.js`` (checked against
+:func:`split` by ``tests/test_web_js.py``).
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["JS", "BigramSplitter", "split"]
+__all__ = ["BigramSplitter", "split"]
 
 _CJK = "\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
 _TOKEN = re.compile(rf"([{_CJK}]+)|([^\W{_CJK}]+)")
@@ -40,25 +43,3 @@ class BigramSplitter:
 
     def split(self, text: str) -> list[str]:
         return split(text)
-
-
-#: The same splitting for the query, in the browser; searchtools.js uses a global ``splitQuery``
-#: when one is defined before it loads.
-JS = r"""/* attnviz: split Japanese queries into character bigrams, as the index is (attnviz/sphinx/search.py). */
-var splitQuery = function (query) {
-  var cjk = "\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f";
-  var token = new RegExp("([" + cjk + "]+)|((?:(?![" + cjk + "])[\\p{L}\\p{N}_])+)", "gu");
-  var terms = [];
-  var match;
-  while ((match = token.exec(query)) !== null) {
-    if (match[1]) {
-      var run = match[1];
-      if (run.length === 1) { terms.push(run); }
-      for (var i = 0; i + 1 < run.length; i++) { terms.push(run.slice(i, i + 2)); }
-    } else {
-      terms.push(match[2]);
-    }
-  }
-  return terms;
-};
-"""

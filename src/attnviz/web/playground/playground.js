@@ -17,12 +17,15 @@ const FILES = {
   ort: asset("vendor/ort.wasm.min.mjs"),
   ortDir: asset("vendor/"),
   tokenizers: asset("vendor/tokenizers.min.mjs"),
-  headView: asset("bertviz/head_view.js"),
-  modelView: asset("bertviz/model_view.js"),
-  // d3, jQuery and the synchronous require stand-in that BERTviz's views need (shared with the site's views)
+  // The same path as the site's build-time views (see ../views.js): d3, jQuery, the synchronous require
+  // stand-in, the compact-data decoder, BERTviz's own view scripts as served once per site, accessibility.
   d3: asset("../vendor/d3-5.7.0.min.js"),
   jquery: asset("../vendor/jquery-3.7.1.min.js"),
-  requireShim: asset("../bertviz-offline.js"),
+  loader: asset("../loader.js"),
+  decode: asset("../decode.js"),
+  a11y: asset("../a11y.js"),
+  headView: asset("../bertviz/head_view.js"),
+  modelView: asset("../bertviz/model_view.js"),
 };
 const MAX_CHARS = 20000; // longer than any 512-token input: refuse before tokenizing
 
@@ -51,7 +54,7 @@ class PlaygroundError extends Error {
 
 let tokenizerPromise = null;
 let sessionPromise = null;
-const bertvizSources = {};
+const scriptsLoaded = {};
 
 function hasWebAssembly() {
   return typeof WebAssembly === "object" && WebAssembly !== null && typeof WebAssembly.instantiate === "function";
@@ -171,15 +174,14 @@ function loadScript(url) {
 }
 
 async function loadBertviz(which) {
-  if (!window.d3) await loadScript(FILES.d3);
-  if (!window.jQuery) await loadScript(FILES.jquery);
-  if (!window.requirejs) await loadScript(FILES.requireShim);
-  if (!bertvizSources[which]) {
-    const url = which === "head" ? FILES.headView : FILES.modelView;
-    bertvizSources[which] = fetchOk(url).then((r) => r.text());
-    bertvizSources[which].catch(() => delete bertvizSources[which]);
+  for (const url of [FILES.d3, FILES.jquery, FILES.loader, FILES.decode, FILES.a11y,
+    which === "head" ? FILES.headView : FILES.modelView]) {
+    if (!scriptsLoaded[url]) {
+      scriptsLoaded[url] = loadScript(url);
+      scriptsLoaded[url].catch(() => delete scriptsLoaded[url]);
+    }
+    await scriptsLoaded[url]; // one after another: each uses the globals of those before it
   }
-  return bertvizSources[which];
 }
 
 /* ---------------------------------------------------------------- computing */
@@ -213,44 +215,41 @@ async function attend(session, ort, encoding) {
   return { data: tensor.data, dims: tensor.dims.slice(1).map(Number) };
 }
 
-/** attention[l][h][i][j] for rows `rows` and columns `cols` (ranges of token positions). */
-function nested(att, rows, cols) {
-  const [L, H, T] = att.dims;
-  const out = [];
-  for (let l = 0; l < L; l++) {
-    const layer = [];
-    for (let h = 0; h < H; h++) {
-      const head = [];
-      const base = (l * H + h) * T * T;
-      for (let i = rows[0]; i < rows[1]; i++) {
-        head.push(Array.from(att.data.subarray(base + i * T + cols[0], base + i * T + cols[1])));
-      }
-      layer.push(head);
-    }
-    out.push(layer);
+/** BERTviz's sentence filters, as its Python side names and orders them: [name, rows, cols]. */
+const PAIR_FILTERS = [
+  ["All", "all", "all"],
+  ["Sentence A -> Sentence A", "a", "a"],
+  ["Sentence B -> Sentence B", "b", "b"],
+  ["Sentence A -> Sentence B", "a", "b"],
+  ["Sentence B -> Sentence A", "b", "a"],
+];
+
+function base64(bytes) {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
   }
-  return out;
+  return btoa(binary);
 }
 
-/** BERTviz's `attention` param, as its Python side builds it (the four A/B filters for a pair). */
-export function bertvizAttention(att, tokens, sentenceBStart) {
-  const T = tokens.length;
-  const view = (name, rows, cols) => ({
-    name,
-    attn: nested(att, rows, cols),
-    left_text: tokens.slice(rows[0], rows[1]),
-    right_text: tokens.slice(cols[0], cols[1]),
-  });
-  if (sentenceBStart == null) return [view(null, [0, T], [0, T])];
-  const A = [0, sentenceBStart];
-  const B = [sentenceBStart, T];
-  return [
-    view("All", [0, T], [0, T]),
-    view("Sentence A -> Sentence A", A, A),
-    view("Sentence B -> Sentence B", B, B),
-    view("Sentence A -> Sentence B", A, B),
-    view("Sentence B -> Sentence A", B, A),
-  ];
+/**
+ * The weights in the compact form the built site stores its views in (attnviz/sphinx/compact.py: one byte
+ * per weight, the four A/B filters as slices of All), so that ../decode.js rebuilds BERTviz's params
+ * exactly as it does for the build-time views.
+ */
+export function compactView(view, att, tokens, sentenceBStart, params) {
+  const bytes = new Uint8Array(att.data.length);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = Math.max(0, Math.min(255, Math.round(att.data[i] * 255)));
+  return {
+    format: "attnviz-bertviz/1",
+    view,
+    tokens,
+    split: sentenceBStart == null ? null : sentenceBStart,
+    filters: sentenceBStart == null ? [[null, "all", "all"]] : PAIR_FILTERS,
+    shape: att.dims,
+    attn: { dtype: "u8", scale: 255, data: base64(bytes) },
+    params,
+  };
 }
 
 /* ---------------------------------------------------------------- drawing with BERTviz's own JS */
@@ -258,7 +257,7 @@ export function bertvizAttention(att, tokens, sentenceBStart) {
 let viewCount = 0;
 
 /** BERTviz's root div: the same markup its Python side writes (built with the DOM, names are fixed). */
-function bertvizRoot(container, attention, withLayerSelect) {
+function bertvizRoot(container, filters, withLayerSelect) {
   const id = `bertviz-playground-${++viewCount}`;
   const root = document.createElement("div");
   root.id = id;
@@ -270,10 +269,10 @@ function bertvizRoot(container, attention, withLayerSelect) {
     layer.id = "layer";
     controls.append("Layer: ", layer, " ");
   }
-  if (attention.length > 1) {
+  if (filters.length > 1) {
     const filter = document.createElement("select");
     filter.id = "filter";
-    attention.forEach((d, i) => filter.add(new Option(d.name, String(i))));
+    filters.forEach((f, i) => filter.add(new Option(f[0], String(i))));
     controls.append("Attention: ", filter);
   }
   const vis = document.createElement("div");
@@ -283,50 +282,38 @@ function bertvizRoot(container, attention, withLayerSelect) {
   return id;
 }
 
-/** Run BERTviz's own view script with `params`: the params go through a global, never into the code. */
-function runBertviz(source, params) {
-  const store = (window.__attnvizPlaygroundParams = window.__attnvizPlaygroundParams || {});
-  const key = params.root_div_id;
-  store[key] = params;
-  const script = document.createElement("script");
-  script.textContent = source.split("PYTHON_PARAMS").join(`window.__attnvizPlaygroundParams[${JSON.stringify(key)}]`);
-  try {
-    document.head.appendChild(script); // an inline script runs at once; the require stand-in is synchronous
-  } finally {
-    script.remove();
-    delete store[key];
-  }
+/** Decode the compact view and draw it with BERTviz's own code, as ../views.js does for the site's views. */
+function draw(view, compact) {
+  const params = window.attnvizDecode.decodeParams(compact);
+  window.attnvizBertviz[view](params);
+  const root = document.getElementById(params.root_div_id);
+  root.setAttribute("data-attnviz-drawn", view);
+  root.dispatchEvent(new CustomEvent("attnviz:drawn", { bubbles: true, detail: { view, params } }));
 }
 
 async function drawHeadView(container, result) {
-  const source = await loadBertviz("head");
+  await loadBertviz("head");
   const [L] = result.attention.dims;
-  const attention = bertvizAttention(result.attention, result.tokens, result.sentenceBStart);
-  const id = bertvizRoot(container, attention, true);
-  runBertviz(source, {
-    attention,
-    default_filter: "0",
-    root_div_id: id,
-    layer: null,
-    heads: null,
-    include_layers: [...Array(L).keys()],
-  });
+  const filters = result.sentenceBStart == null ? [[null]] : PAIR_FILTERS;
+  const id = bertvizRoot(container, filters, true);
+  const params = { default_filter: "0", root_div_id: id, layer: null, heads: null, include_layers: [...Array(L).keys()] };
+  draw("head", compactView("head", result.attention, result.tokens, result.sentenceBStart, params));
 }
 
 async function drawModelView(container, result) {
-  const source = await loadBertviz("model");
+  await loadBertviz("model");
   const [L, H] = result.attention.dims;
-  const attention = bertvizAttention(result.attention, result.tokens, result.sentenceBStart);
-  const id = bertvizRoot(container, attention, false);
-  runBertviz(source, {
-    attention,
+  const filters = result.sentenceBStart == null ? [[null]] : PAIR_FILTERS;
+  const id = bertvizRoot(container, filters, false);
+  const params = {
     default_filter: "0",
     display_mode: "light",
     root_div_id: id,
     include_layers: [...Array(L).keys()],
     include_heads: [...Array(H).keys()],
     total_heads: H,
-  });
+  };
+  draw("model", compactView("model", result.attention, result.tokens, result.sentenceBStart, params));
 }
 
 /* ---------------------------------------------------------------- the widget */

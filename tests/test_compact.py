@@ -1,0 +1,142 @@
+"""Compact BERTviz views (attnviz.sphinx.compact): what the built site stores, and loud failures."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from bertviz import head_view, model_view
+from sphinx.errors import ExtensionError
+
+import attnviz
+from attnviz.sphinx import _page_context, compact
+
+
+def _compact_of(body: str) -> list[dict]:
+    return [json.loads(m) for m in re.findall(r'data-attnviz-view="\w+"[^>]*>(.*?)</script>', body, re.S)]
+
+
+def _params_in(html: str) -> dict:
+    match = re.search(r"const params = (\{.*?\}); // HACK", html, re.S)
+    assert match
+    return json.loads(match.group(1))
+
+
+def test_head_view_stores_each_weight_once_as_one_byte(single):
+    html = head_view(single.attention, single.tokens, html_action="return").data
+    page = compact.rewrite(html)
+    assert page.views == ["head"]
+    assert "PYTHON_PARAMS" not in page.body and "requirejs" not in page.body
+    assert 'id="bertviz-' in page.body  # BERTviz's own markup stays
+    (data,) = _compact_of(page.body)
+    weights = single.weights.size
+    assert len(base64.b64decode(data["attn"]["data"])) == weights
+    decoded = compact.decode(data)
+    original = _params_in(html)
+    assert decoded.keys() == original.keys()
+    assert decoded["attention"][0]["left_text"] == original["attention"][0]["left_text"]
+    diff = np.abs(np.array(decoded["attention"][0]["attn"]) - np.array(original["attention"][0]["attn"]))
+    assert diff.max() <= 0.5 / 255 + 1e-9
+    assert len(page.body) < 1.5 * weights + 2_000
+
+
+def test_a_pair_stores_all_only_and_derives_the_filters(pair):
+    html = head_view(pair.attention, pair.tokens, sentence_b_start=pair.sentence_b_start, html_action="return").data
+    (data,) = _compact_of(compact.rewrite(html).body)
+    assert data["split"] == pair.sentence_b_start
+    assert [f[1:] for f in data["filters"]] == [["all", "all"], ["a", "a"], ["b", "b"], ["a", "b"], ["b", "a"]]
+    assert len(base64.b64decode(data["attn"]["data"])) == pair.weights.size  # All, once
+    original = _params_in(html)
+    decoded = compact.decode(data)
+    for got, want in zip(decoded["attention"], original["attention"], strict=True):
+        assert (got["name"], got["left_text"], got["right_text"]) == (
+            want["name"],
+            want["left_text"],
+            want["right_text"],
+        )
+        assert np.allclose(got["attn"], want["attn"], atol=0.5 / 255 + 1e-9)
+
+
+def test_model_view_keeps_its_other_params(pair):
+    html = model_view(
+        pair.attention, pair.tokens, sentence_b_start=pair.sentence_b_start, display_mode="light", html_action="return"
+    ).data
+    (data,) = _compact_of(compact.rewrite(html).body)
+    assert data["view"] == "model"
+    original = _params_in(html)
+    assert {k: v for k, v in original.items() if k != "attention"} == data["params"]
+    assert data["params"]["display_mode"] == "light"
+
+
+def test_neuron_view_numbers_are_exactly_the_3_decimal_ones(loaded):
+    html = attnviz.neuron_view("The cat sat", "on the mat", model=loaded).data
+    page = compact.rewrite(html)
+    assert page.views == ["neuron"] and "window.bertviz_params" not in page.body
+    (data,) = _compact_of(page.body)
+    original = json.loads(re.search(r"window\.bertviz_params = (\{.*?\})\n</script>", html, re.S).group(1))
+    assert compact.decode(data) == original  # exact: thousandths as 16-bit integers
+    assert data["queries"]["dtype"] == "i16"
+
+
+def test_bertviz_script_is_the_installed_file_as_a_function():
+    for view in compact.VIEWS:
+        script = compact.bertviz_script(view)
+        source = compact.bertviz_template(view)
+        body = source.replace("PYTHON_PARAMS", "attnvizParams")
+        assert body in script and "PYTHON_PARAMS" not in script
+        assert f'window.attnvizBertviz["{view}"] = function (attnvizParams)' in script
+
+
+def test_a_changed_bertviz_output_fails_loudly(single):
+    html = head_view(single.attention, single.tokens, html_action="return").data
+    changed = html.replace("function renderVis() {", "function renderVisualisation() {")
+    with pytest.raises(compact.BertvizFormatError, match="new format"):
+        compact.rewrite(changed)
+    params = _params_in(html)
+    params["attention"][0]["attn"][0][0][0][0] = "x"
+    odd = html.replace(json.dumps(_params_in(html)), json.dumps(params))
+    with pytest.raises(compact.BertvizFormatError, match="regular array"):
+        compact.rewrite(odd)
+
+
+def test_filters_that_are_not_slices_fail(pair):
+    html = head_view(pair.attention, pair.tokens, sentence_b_start=pair.sentence_b_start, html_action="return").data
+    params = _params_in(html)
+    params["attention"][3]["attn"][0][0][0][0] += 0.5  # A -> B no longer a slice of All
+    with pytest.raises(compact.BertvizFormatError, match="not slices"):
+        compact.rewrite(html.replace(json.dumps(_params_in(html)), json.dumps(params)))
+
+
+def test_the_build_stops_with_the_page_named(single):
+    html = head_view(single.attention, single.tokens, html_action="return").data
+    broken = html.replace("function renderVis() {", "function renderVisualisation() {")
+    app = SimpleNamespace(
+        config=SimpleNamespace(html_search_options={}), add_js_file=lambda *a, **k: None, add_css_file=lambda *a: None
+    )
+    with pytest.raises(ExtensionError, match=r"book/broken.*BERTviz"):
+        _page_context(app, "book/broken", "page.html", {"body": broken}, None)
+    context = {"body": html}
+    _page_context(app, "book/ok", "page.html", context, None)
+    assert "data-attnviz-view" in context["body"]
+
+
+def test_head_maps_lose_their_inline_code_in_the_site(loaded, single):
+    from attnviz.headmap import headmap_widget
+    from attnviz.heads import measure_heads
+
+    html = headmap_widget(measure_heads(model=loaded)[0], single, uid="x").data
+    page = compact.rewrite(html)
+    assert page.headmaps == 1
+    assert "attnvizHeadmap" not in page.body and "<style" not in page.body
+    assert 'id="attnviz-headmap-x"' in page.body and 'type="application/json"' in page.body
+
+
+def test_prose_may_name_require_but_a_leftover_script_may_not():
+    prose = "<p>BERTviz calls <code>require.config(...)</code> and <code>requirejs(...)</code>.</p>"
+    assert compact.rewrite(prose).body == prose
+    with pytest.raises(compact.BertvizFormatError, match="left in the page"):
+        compact.rewrite('<script type="text/javascript">requirejs(["d3"], function (d3) {});</script>')
