@@ -37,3 +37,102 @@ def test_no_serious_or_critical_axe_violations(open_page, doc):
     page, _ = open_page(doc)
     draw_everything(page)
     assert severe_violations(page) == []
+
+
+# --- keyboard and the text alternative, on the appendix's single-sentence head view and model view ----
+
+APPENDIX = "book/appendix_views.html"
+
+
+@pytest.fixture
+def head_view(open_page):
+    from attnviz.devtools.views import draw
+
+    page, log = open_page(APPENDIX)
+    root = page.locator("div[id^=bertviz-]").first
+    draw(root)
+    return page, root, log
+
+
+def test_selects_and_controls_are_named_and_focusable(head_view, loaded):
+    _, root, _ = head_view
+    assert root.locator("select#layer").get_attribute("aria-label")
+    squares = root.locator("[role=checkbox]")
+    assert squares.count() == loaded.info.heads
+    assert squares.first.get_attribute("tabindex") == "0"
+    tokens = root.locator("#left [role=button]")
+    assert tokens.count() >= 8
+
+
+def test_the_layer_changes_from_the_keyboard(head_view):
+    page, root, _ = head_view
+    select = root.locator("select#layer")
+    select.focus()
+    before = select.input_value()
+    page.keyboard.press("ArrowDown")
+    assert select.input_value() != before
+
+
+def test_head_squares_toggle_from_the_keyboard(head_view):
+    page, root, _ = head_view
+    squares = root.locator("[role=checkbox]")
+    first = squares.nth(0)
+    assert first.get_attribute("aria-checked") == "true"
+    first.focus()
+    page.keyboard.press("Enter")
+    assert first.get_attribute("aria-checked") == "false", "Enter hides the head"
+    second = squares.nth(1)
+    second.focus()
+    page.keyboard.press("Shift+Enter")  # BERTviz's double click: only this head
+    checked = [squares.nth(i).get_attribute("aria-checked") for i in range(squares.count())]
+    assert checked.count("true") == 1 and checked[1] == "true"
+
+
+def test_focusing_a_token_shows_its_lines(head_view):
+    page, root, _ = head_view
+    visible = "r => Array.from(r.querySelectorAll('#attention line')).filter(l => l.getAttribute('visibility') !== 'hidden' && getComputedStyle(l).visibility === 'visible').length"  # noqa: E501
+    everything = root.evaluate(visible)
+    root.locator("#left [role=button]").nth(2).focus()
+    page.wait_for_timeout(50)
+    assert 0 < root.evaluate(visible) < everything
+    page.keyboard.press("Tab")  # focus moves on: the lines come back
+    root.locator("select#layer").focus()
+    page.wait_for_timeout(50)
+    assert root.evaluate(visible) == everything
+
+
+def test_every_view_control_is_reachable_by_tab(head_view):
+    page, root, _ = head_view
+    root.locator("select#layer").focus()
+    reached = set()
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        reached.add(
+            page.evaluate("() => document.activeElement.getAttribute('role') || document.activeElement.tagName")
+        )
+    assert {"checkbox", "button"} <= reached
+
+
+def test_text_alternative_lists_the_strongest_targets_and_follows_the_layer(head_view, loaded):
+    import numpy as np
+
+    import attnviz
+
+    page, root, _ = head_view
+    details = page.locator("details.attnviz-textalt").first
+    assert details.evaluate("d => !d.open"), "collapsed by default"
+    details.locator("summary").click()
+    result = attnviz.attend("The cat sat on the mat", model=loaded)
+    for layer in (0, result.n_layers - 1):
+        root.locator("select#layer").select_option(str(layer))
+        page.wait_for_timeout(50)
+        assert details.get_attribute("data-layer") == str(layer)
+        rows = details.locator("tbody tr")
+        assert rows.count() == len(result.tokens)
+        mean = result.weights[layer].mean(axis=0)  # all heads shown: their average
+        for i, token in enumerate(result.tokens):
+            cells = rows.nth(i).locator("td")
+            top = cells.nth(0).inner_text()
+            j = int(np.argmax(mean[i]))
+            assert top.startswith(result.tokens[j]), (layer, token, top)
+            assert abs(float(top.split("（")[1].rstrip("）")) - mean[i, j]) <= 0.011

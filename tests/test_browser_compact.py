@@ -26,8 +26,12 @@ NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
 
 # Every element of every SVG in the view: tag, attributes (style properties included), own text.
 SNAPSHOT = """root => Array.from(root.querySelectorAll('svg, svg *')).map(el => {
+    // a11y.js adds names, roles and focus to the drawn SVG (issue 12): not part of BERTviz's drawing
+    const A11Y = new Set(['aria-label', 'aria-checked', 'role', 'tabindex', 'focusable']);
     const attrs = {};
-    for (const a of el.attributes) if (a.name !== 'style') attrs[a.name] = a.value;
+    for (const a of el.attributes) if (a.name !== 'style' && !A11Y.has(a.name)) attrs[a.name] = a.value;
+    if ('class' in attrs) attrs['class'] = attrs['class'].replace(/\\s*attnviz-focusable/, '');
+    if (attrs['class'] === '') delete attrs['class'];
     for (let i = 0; i < el.style.length; i++) attrs['style:' + el.style[i]] = el.style.getPropertyValue(el.style[i]);
     const text = Array.from(el.childNodes).filter(n => n.nodeType === 3).map(n => n.textContent).join('');
     return [el.tagName, attrs, text];

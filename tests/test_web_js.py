@@ -49,7 +49,12 @@ def test_node_unit_tests_pass():
     tests = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests" / "js").glob("*.test.js"))
     assert tests
     done = subprocess.run(
-        [node(), "--test", *tests], capture_output=True, text=True, cwd=ROOT, timeout=300, check=False
+        [node(), "--test", "--test-reporter=tap", *tests],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
     )
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert re.search(r"^# pass [1-9]", done.stdout, re.M) and re.search(r"^# fail 0$", done.stdout, re.M)

@@ -36,17 +36,6 @@ __all__ = [
 LABEL_NAMES_JA: dict[str, str] = {label: info.name_ja for label, info in ROLE_TABLE.items()}
 #: One colour per label (from :data:`attnviz.roles.ROLE_TABLE`).
 LABEL_COLORS: dict[str, str] = {label: info.color for label, info in ROLE_TABLE.items()}
-#: One colour per label (colour-blind-friendly Okabe–Ito palette; "mixed" is grey).
-LABEL_COLORS: dict[str, str] = {
-    "[CLS]": "#0072B2",
-    "[SEP]": "#D55E00",
-    "self": "#009E73",
-    "previous": "#CC79A7",
-    "next": "#E69F00",
-    "punctuation": "#56B4E9",
-    "broad": "#6B4C9A",
-    "mixed": "#9A9A9A",
-}
 
 
 def _cell_alpha(strength: np.ndarray) -> np.ndarray:

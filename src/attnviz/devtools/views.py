@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
+from importlib import resources
+
 VIEWS = "div[id^=bertviz-], .attnviz-headmap"
 
-# Open the closed tab or dropdown a view sits in (sphinx-design tabs: an <input> + <label> before
-# the .sd-tab-content; dropdowns: <details>), so that the view has a box and can come into view.
-REVEAL = """root => {
-    for (let el = root; el; el = el.parentElement) {
-        if (el.tagName === 'DETAILS' && !el.open) el.open = true;
-        if (el.classList && el.classList.contains('sd-tab-content')) {
-            const label = el.previousElementSibling;
-            if (label && label.tagName === 'LABEL' && getComputedStyle(el).display === 'none') label.click();
-        }
-    }
-}"""
+# Opens the closed tab or dropdown a view sits in, so that the view can come into view.
+REVEAL = resources.files("attnviz.devtools").joinpath("reveal.js").read_text(encoding="utf-8")
 
 
 def draw(root, timeout: float = 20_000) -> None:

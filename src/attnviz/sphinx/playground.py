@@ -122,6 +122,7 @@ def _install_site_files(app: Sphinx, exception: Exception | None) -> None:
     from .. import browser_model, jsdeps
 
     root, out, cache = _paths(app)
+    shutil.rmtree(out, ignore_errors=True)  # only what this build ships: no file of an older build stays
     for name in OWN_FILES:
         _copy(Path(str(WEB / name)), out / name)
     for licence in (WEB / "licenses").iterdir():

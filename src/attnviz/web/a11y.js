@@ -126,14 +126,17 @@
       focusable(rect, "button", "Layer " + id[2] + "・Head " + id[3] + "（Enter で拡大表示）");
       onActivate(rect, function () { fire(rect, "click"); });
     });
-    root.querySelectorAll("#vis svg .detail .token").forEach(function (el) {
-      var token = el.parentNode;
-      focusable(token, "button", (el.textContent || "") + "（フォーカスでこのトークンの線を表示）");
-      if (token.__attnvizFocus) { return; }
-      token.__attnvizFocus = true;
-      token.addEventListener("focus", function () { fire(token, "mouseover"); });
-      token.addEventListener("blur", function () { fire(token, "mouseleave"); });
-    });
+    root.querySelectorAll("#vis svg .detail .token").forEach(function (el) { focusToken(el); });
+  }
+
+  /** A token's text takes the focus (its group may hold other controls) and hovers its group. */
+  function focusToken(el) {
+    var group = el.parentNode;
+    focusable(el, "button", (el.textContent || "") + "（フォーカスでこのトークンの Attention を表示）");
+    if (el.__attnvizFocus) { return; }
+    el.__attnvizFocus = true;
+    el.addEventListener("focus", function () { fire(group, "mouseover"); });
+    el.addEventListener("blur", function () { fire(group, "mouseleave"); });
   }
 
   function enhanceNeuronView(root) {
@@ -142,14 +145,7 @@
       focusable(sign, "button", plus ? "query と key のベクトルを開く" : "ベクトルを閉じる");
       onActivate(sign, function () { fire(sign, "click"); });
     });
-    root.querySelectorAll("#vis svg .token").forEach(function (el) {
-      var token = el.parentNode;
-      if (token.__attnvizFocus) { return; }
-      token.__attnvizFocus = true;
-      focusable(token, "button", (el.textContent || "") + "（フォーカスでこのトークンの Attention を表示）");
-      token.addEventListener("focus", function () { fire(token, "mouseover"); });
-      token.addEventListener("blur", function () { fire(token, "mouseleave"); });
-    });
+    root.querySelectorAll("#vis svg .token").forEach(function (el) { focusToken(el); });
   }
 
   // --- the text alternative ---------------------------------------------------------------------
