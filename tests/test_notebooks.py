@@ -6,16 +6,15 @@ Colab, where none of the repository's files are around), on the model the build 
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 import types
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 from packaging.requirements import Requirement
 
+from attnviz.devtools.notebooks import errors_of, execute_fresh
 from attnviz.devtools.project import ROOT, config, executable_docnames, load_sync
 
 sync = load_sync()
@@ -114,16 +113,10 @@ def test_install_cell_pip_installs_the_package_in_colab(shell, monkeypatch):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("docname", PAGES)
-def test_page_runs_as_a_notebook(docname, tmp_path, monkeypatch):
-    monkeypatch.setenv("ATTNVIZ_MODEL", os.environ.get("ATTNVIZ_MODEL") or "bundled")
-    # the kernel imports the package this checkout provides (as `pip install -e .` would)
-    path = os.pathsep.join(p for p in (str(ROOT / "src"), os.environ.get("PYTHONPATH")) if p)
-    monkeypatch.setenv("PYTHONPATH", path)
-    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+def test_page_runs_as_a_notebook(docname, tmp_path):
     nb = nbformat.read(ROOT / f"{docname}.ipynb", as_version=4)
     started = time.monotonic()
-    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
-    errors = [o for c in code_cells(nb) for o in c.outputs if o.output_type == "error"]
+    errors = errors_of(execute_fresh(nb, tmp_path))
     assert errors == []
     assert all(c.execution_count for c in code_cells(nb)), "every cell ran"
     install = code_cells(nb)[0]

@@ -6,13 +6,12 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
+
+from attnviz.devtools.notebooks import errors_of, execute_fresh
 
 ROOT = Path(__file__).resolve().parents[1]
 HIDDEN = {"remove-cell", "remove-input"}
@@ -34,13 +33,8 @@ def test_hidden_cells_are_left_out():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("docname", PAGES)
-def test_shown_cells_run_in_a_fresh_notebook(docname, tmp_path, monkeypatch):
-    monkeypatch.setenv("ATTNVIZ_MODEL", os.environ.get("ATTNVIZ_MODEL") or "bundled")
-    path = os.pathsep.join(p for p in (str(ROOT / "src"), os.environ.get("PYTHONPATH")) if p)
-    monkeypatch.setenv("PYTHONPATH", path)
-    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+def test_shown_cells_run_in_a_fresh_notebook(docname, tmp_path):
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(c.source) for c in shown_cells(docname)]
-    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
-    errors = [o for c in nb.cells for o in c.outputs if o.output_type == "error"]
+    errors = errors_of(execute_fresh(nb, tmp_path))
     assert errors == []
