@@ -12,12 +12,12 @@ SEVERE = {"serious", "critical"}
 
 
 def draw_everything(page) -> None:
-    """Scroll through the page so that lazily drawn views draw, then wait for them."""
-    height = page.evaluate("document.body.scrollHeight")
-    for y in range(0, height + 900, 700):
-        page.evaluate(f"window.scrollTo(0, {y})")
-        page.wait_for_timeout(30)
-    page.wait_for_timeout(300)
+    """Draw every view (each draws lazily, when it comes near or its tab opens) and wait for all of them."""
+    from attnviz.devtools.views import draw_all
+
+    draw_all(page)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_timeout(100)
 
 
 def severe_violations(page) -> list[str]:
@@ -136,3 +136,32 @@ def test_text_alternative_lists_the_strongest_targets_and_follows_the_layer(head
             j = int(np.argmax(mean[i]))
             assert top.startswith(result.tokens[j]), (layer, token, top)
             assert abs(float(top.split("（")[1].rstrip("）")) - mean[i, j]) <= 0.011
+
+
+def _drawn_view(open_page, kind: str):
+    from attnviz.devtools.views import draw_all
+
+    page, _ = open_page(APPENDIX)
+    roots = draw_all(page, "div[id^=bertviz-]")
+    return page, next(r for r in roots if r.get_attribute("data-attnviz-drawn") == kind)
+
+
+def test_model_view_thumbnails_open_from_the_keyboard(open_page):
+    page, root = _drawn_view(open_page, "model")
+    thumb = root.locator('[role=button][aria-label^="Layer 0・Head 0"]')
+    assert root.locator(".detail").count() == 0
+    thumb.focus()
+    page.keyboard.press("Enter")
+    assert root.locator(".detail").count() > 0, "Enter opens the enlarged head, as a click does"
+
+
+def test_neuron_view_expands_from_the_keyboard(open_page):
+    page, root = _drawn_view(open_page, "neuron")
+    headings = """r => Array.from(r.querySelectorAll('text'))
+        .filter(t => /^(Query|Key)/.test(t.textContent) && getComputedStyle(t).visibility === 'visible').length"""
+    assert root.evaluate(headings) == 0
+    root.locator("[role=button][aria-label^='query']").nth(2).focus()
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(300)
+    assert root.evaluate(headings) == 2, "Enter shows the query and key vectors"
+    assert page.locator("details.attnviz-textalt").count() >= 4, "every view has its text alternative"

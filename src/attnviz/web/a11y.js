@@ -141,9 +141,11 @@
 
   function enhanceNeuronView(root) {
     root.querySelectorAll(".plus-sign, .minus-sign").forEach(function (sign) {
+      var target = sign.nextElementSibling;  // BERTviz listens on the invisible 16 px box after the sign
+      if (!target || target.tagName.toLowerCase() !== "rect") { return; }
       var plus = sign.classList.contains("plus-sign");
-      focusable(sign, "button", plus ? "query と key のベクトルを開く" : "ベクトルを閉じる");
-      onActivate(sign, function () { fire(sign, "click"); });
+      focusable(target, "button", plus ? "query と key のベクトルを開く" : "ベクトルを閉じる");
+      onActivate(target, function () { fire(target, "click"); });
     });
     root.querySelectorAll("#vis svg .token").forEach(function (el) { focusToken(el); });
   }
