@@ -3,7 +3,7 @@ with the pages executed in parallel (the default) and, side by side in the same 
 
     python benchmarks/build.py [--runs 2] [--page book/06_summary.md]     (or: make bench-build)
 
-The book's sources (_config.yml, _toc.yml, book/) are copied into a temporary folder and built there
+The book's sources (_config.yml, _toc.yml, book/, the JS lock file) are copied into a temporary folder and built there
 with ``jupyter-book build . -W -n --keep-going``, exactly as ``make book`` does, so the repository's
 own _build is left alone. Every figure is the median of ``--runs`` runs (at least 2).
 Targets (issue 8): clean build <= 90 s, no-change rebuild <= 5 s, one-page prose edit <= 25 s.
@@ -34,8 +34,12 @@ JUPYTER_BOOK = str(Path(sys.executable).with_name("jupyter-book"))
 
 
 def _copy_sources(dest: Path) -> None:
-    for name in ("_config.yml", "_toc.yml"):
+    for name in ("_config.yml", "_toc.yml", "package.json", "package-lock.json"):
         shutil.copy2(ROOT / name, dest / name)
+    # JS dependencies count as installed (as the Python ones do): the checkout's node_modules, which
+    # `make book` keeps in step with the lock file. A clean build still exports the browser model.
+    if (ROOT / "node_modules").is_dir():
+        (dest / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
     shutil.copytree(ROOT / "book", dest / "book", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
 
 
