@@ -6,7 +6,13 @@ import pytest
 from bertviz import head_view
 
 import attnviz
-from attnviz.attention import HARD_MAX_VIEW_TOKENS, MAX_VIEW_BYTES, MAX_VIEW_TOKENS, ViewTooLargeError
+from attnviz.attention import (
+    BYTES_PER_WEIGHT,
+    HARD_MAX_VIEW_TOKENS,
+    MAX_VIEW_BYTES,
+    MAX_VIEW_TOKENS,
+    ViewTooLargeError,
+)
 
 WORDS = "the quick brown fox jumps over the lazy dog while a small cat watches from the old red barn".split()
 
@@ -58,10 +64,15 @@ def test_no_choice_of_layers_passes_the_hard_limit(loaded):
 
 def test_largest_view_the_guard_lets_through(loaded, capsys):
     """The estimate is honest: the largest single-sentence head view the guard allows stays within the limit."""
-    n_words = max(
-        n for n in range(1, 300) if attnviz.attend(_text(n), model=loaded).estimated_view_bytes() <= MAX_VIEW_BYTES
-    )
+    info = loaded.info
+
+    def fits(n_words: int) -> bool:  # the guard's estimate, from the token count alone (no forward pass)
+        tokens = len(loaded.tokenizer(_text(n_words))["input_ids"])
+        return info.layers * info.heads * tokens**2 * BYTES_PER_WEIGHT <= MAX_VIEW_BYTES
+
+    n_words = max(n for n in range(1, 300) if fits(n))
     r = attnviz.attend(_text(n_words), model=loaded)
+    assert r.estimated_view_bytes() <= MAX_VIEW_BYTES
     html = head_view(r.attention, r.tokens, html_action="return").data
     with capsys.disabled():
         print(
