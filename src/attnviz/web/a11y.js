@@ -245,8 +245,9 @@
           heads = squares.map(function (rect, i) { return headOn(rect, i) ? i : -1; })
             .filter(function (i) { return i >= 0; });
           if (!heads.length) { heads = data.attn[seq].map(function (_, h) { return h; }); }
+          var all = heads.length === data.attn[seq].length;
           caption = "Layer " + data.layers[seq] + "・" + (heads.length === 1 ? "Head " + heads[0] :
-            "選ばれた " + heads.length + " ヘッドの平均");
+            (all ? "全 " : "選ばれた ") + heads.length + " ヘッドの平均");
         } else if (view === "model") {
           seq = +ownLayer.value;
           heads = data.attn[seq].map(function (_, h) { return h; });
