@@ -62,6 +62,7 @@ def test_no_browser_and_no_way_to_get_one_gives_one_message(nothing_installable,
     assert "No Chromium for the browser tests" in err
     assert browser.advice() in err  # the exact command to run
     assert "Traceback" not in err
+    assert "apt-get: not found on PATH" in err  # every way tried is accounted for
     assert err.count("No Chromium") == 1
 
 

@@ -160,7 +160,14 @@ def _run(command: list[str], log: list[str]) -> bool:
 
 
 def _apt_install(packages: list[str], log: list[str]) -> bool:
-    if not (_debian_like() and _is_root() and shutil.which("apt-get")):
+    if not _debian_like():
+        log.append("apt-get: not a Debian/Ubuntu system")
+        return False
+    if not _is_root():
+        log.append("apt-get: not root (run the command below with sudo)")
+        return False
+    if not shutil.which("apt-get"):
+        log.append("apt-get: not found on PATH")
         return False
     env_prefix = ["env", "DEBIAN_FRONTEND=noninteractive"]
     return _run(["apt-get", "update", "-qq"], log) and _run(
@@ -220,7 +227,7 @@ def ensure_cjk_font() -> str:
     listed = subprocess.run([fc_list, ":lang=ja", "family"], capture_output=True, text=True, check=False).stdout
     if listed.strip():
         return "CJK font: present"
-    if _apt_install(["fonts-noto-cjk"], []):
+    if _apt_install(["fonts-noto-cjk"], []):  # its log is not shown: the font is optional
         return "CJK font: installed fonts-noto-cjk"
     return "CJK font: none (screenshots show boxes for Japanese; tests do not depend on it)"
 
