@@ -64,7 +64,18 @@ def course_sentences() -> SentenceSet:
 
 
 def course_results(model: LoadedModel | None = None) -> tuple[AttentionResult, ...]:
-    """:func:`~attnviz.attend` on every short input of the set (singles, then pairs)."""
+    """:func:`~attnviz.attend` on every short input of the set (singles, then pairs).
+
+    Run once per model and process: a page that measures layers and heads over the set (chapter 4)
+    asks for it more than once, and the results are immutable.
+    """
+    from .models import load_model
+
+    return _course_results(model or load_model())
+
+
+@lru_cache(maxsize=2)
+def _course_results(model: LoadedModel) -> tuple[AttentionResult, ...]:
     from .attention import attend
 
     return tuple(attend(a, b, model=model) for a, b in course_sentences().inputs)
