@@ -30,6 +30,7 @@ from bertviz import head_view, model_view
 from bertviz.neuron_view import show
 
 import attnviz
+from attnviz.devtools.site import page_limit
 from attnviz.sphinx import compact
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,7 +40,6 @@ INPUTS = {
 }
 TARGETS = {("head view", "single"): 0.10, ("head view", "pair"): 0.05, ("neuron view", "single"): 0.15,
            ("neuron view", "pair"): 0.15}  # fmt: skip
-PAGE_LIMITS = {6: 300_000, 12: 600_000}  # by the model's number of layers (6 x 12 bundled, 12 x 12 BERT-base)
 LOAD_RATIO = 1.3
 LOADS = 5
 
@@ -100,7 +100,7 @@ def has_views(path: Path) -> bool:
 
 
 def pages(site: Path, layers: int) -> tuple[bool, list[Path]]:
-    limit = PAGE_LIMITS.get(layers) or PAGE_LIMITS[12] * layers // 12
+    limit = page_limit(layers)
     found = sorted((site / "book").glob("*.html"))
     if not found:
         print(f"\n(no built pages in {site}: run `make book` for page sizes)")

@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 import yaml
 
+import attnviz
 from attnviz.devtools.project import HTML, ROOT
+from attnviz.devtools.site import page_limit
 
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
 CHAPTERS = [c["file"] for part in TOC["parts"] for c in part["chapters"]]
 # Pages that run code at build time (a kernelspec in the front matter); the others are plain Markdown
 # (the playground: its model runs in the reader's browser).
 EXECUTED = {c for c in CHAPTERS if "kernelspec:" in (ROOT / f"{c}.md").read_text(encoding="utf-8")}
-PAGE_LIMIT = 1_500_000  # a chapter page (issue: chapters)
-APPENDIX_LIMIT = 3_000_000  # the appendix shows all four views at once, a pair included
 
 
 def _html(doc: str) -> str:
@@ -47,8 +47,8 @@ def test_chapter_is_built_executed_and_error_free(doc):
         assert "attnviz-model" in html, "the page must say which model produced its outputs"
     elif doc == "book/playground":
         assert "all-MiniLM-L6-v2" in html, "the playground must say which model runs in the browser"
-    limit = PAGE_LIMIT if re.match(r"book/0\d_", doc) else APPENDIX_LIMIT
-    assert len(html.encode()) <= limit, f"{doc} weighs {len(html.encode()):,} bytes"
+    limit = page_limit(attnviz.load_model().info.layers)  # the limits benchmarks/payload.py reports
+    assert len(html.encode()) <= limit, f"{doc} weighs {len(html.encode()):,} bytes (limit {limit:,})"
 
 
 @pytest.mark.parametrize("doc", CHAPTERS)

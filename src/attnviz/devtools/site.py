@@ -11,7 +11,7 @@ from typing import Any
 
 from .project import HTML
 
-__all__ = ["HTML", "PageLog", "built_pages", "serve"]
+__all__ = ["HTML", "PageLog", "built_pages", "page_limit", "serve"]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -64,3 +64,12 @@ class PageLog:
 def built_pages(root: Path = HTML) -> list[str]:
     """Every chapter page of the built book, relative to ``root``."""
     return sorted(p.relative_to(root).as_posix() for p in (root / "book").glob("*.html"))
+
+
+#: The most HTML a built page may weigh, by the model's number of layers (issue 10): 300 KB with the
+#: bundled 6 x 12 model, 600 KB with a 12 x 12 BERT-base, in proportion for other depths.
+PAGE_LIMITS = {6: 300_000, 12: 600_000}
+
+
+def page_limit(layers: int) -> int:
+    return PAGE_LIMITS.get(layers) or PAGE_LIMITS[12] * layers // 12
