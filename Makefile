@@ -12,9 +12,10 @@ TEST_JOBS ?= auto
 
 .PHONY: book test browser jstest lint format serve clean bench bench-build screenshots notebooks
 
-$(STAMP): pyproject.toml requirements/constraints.txt
+# attnviz (what Colab installs) and, beside it, the test tooling (tools/: attnviz-devtools), both editable.
+$(STAMP): pyproject.toml tools/pyproject.toml requirements/constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e ".[bundled,book,browser,test]"
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e ".[bundled,book,browser,test]" -e ./tools
 	touch $(STAMP)
 
 ## book: build the site into _build/html (pages executed in parallel and cached; any warning or cell error fails)
@@ -27,7 +28,7 @@ test: book browser
 
 ## browser: find a Chromium for the browser tests, or install one (Playwright's, or apt-get's on Debian/Ubuntu as root)
 browser: $(STAMP)
-	$(PY) -m attnviz.devtools.browser
+	$(PY) -m attnviz_devtools.browser
 
 ## notebooks: regenerate book/*.ipynb (what Colab and Binder open) and the pages' install cells from _config.yml
 notebooks: $(STAMP)

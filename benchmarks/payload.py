@@ -30,8 +30,8 @@ from bertviz import head_view, model_view
 from bertviz.neuron_view import show
 
 import attnviz
-from attnviz.devtools.site import page_limit
 from attnviz.sphinx import compact
+from attnviz_devtools.site import page_limit
 
 ROOT = Path(__file__).resolve().parents[1]
 INPUTS = {
@@ -119,8 +119,8 @@ def pages(site: Path, layers: int) -> tuple[bool, list[Path]]:
 def load_times(site: Path, found: list[Path]) -> bool:
     from playwright.sync_api import sync_playwright
 
-    from attnviz.devtools.browser import launch_browser
-    from attnviz.devtools.site import serve
+    from attnviz_devtools.browser import launch_browser
+    from attnviz_devtools.site import serve
 
     with_views = [p for p in found if has_views(p)]
     text_only = [p for p in found if not has_views(p)]

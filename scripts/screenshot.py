@@ -4,7 +4,7 @@
 
 Views draw lazily (when they near the viewport): each visible view is scrolled to and drawn first.
 Serves _build/html on a free localhost port (the same server and Chromium settings as the browser
-tests, attnviz.devtools) and prints JavaScript errors and requests that left localhost.
+tests, attnviz_devtools) and prints JavaScript errors and requests that left localhost.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from attnviz.devtools.browser import launch_browser
-from attnviz.devtools.site import PageLog, serve
-from attnviz.devtools.views import VIEWS
+from attnviz_devtools.browser import launch_browser
+from attnviz_devtools.site import PageLog, serve
+from attnviz_devtools.views import VIEWS
 
 
 def main() -> None:

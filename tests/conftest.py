@@ -6,18 +6,22 @@ import sys
 import pytest
 
 import attnviz
-from attnviz.devtools import browser as chromium
-from attnviz.devtools.site import HTML, PageLog, base_url, serve
+from attnviz.sphinx.execute import share_the_cores
+from attnviz_devtools import browser as chromium
+from attnviz_devtools.site import HTML, PageLog, base_url, serve
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Stop before any test runs when the browser tests would have no Chromium (one message, no tracebacks).
 
-    `make test` has already found or installed one (python -m attnviz.devtools.browser); this catches a
+    `make test` has already found or installed one (python -m attnviz_devtools.browser); this catches a
     bare `pytest`. The path found is handed to pytest-xdist's workers through the environment.
     """
     if hasattr(config, "workerinput"):
-        _share_the_cores(int(config.workerinput.get("workercount", 1)))
+        # pytest-xdist's worker: its share of the cores, for torch here and for the kernels it starts
+        share_the_cores(int(config.workerinput.get("workercount", 1)))
+        if "torch" in sys.modules:  # already imported: its thread pool no longer reads the environment
+            sys.modules["torch"].set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
         return
     if "not browser" in (config.option.markexpr or ""):
         return
@@ -28,16 +32,6 @@ def pytest_configure(config: pytest.Config) -> None:
     if found is None:
         pytest.exit(chromium.unavailable_message([]) + "\n(`make test` installs one where it can.)", returncode=2)
     os.environ[chromium.ENV_VAR] = found.path
-
-
-def _share_the_cores(workers: int) -> None:
-    """Under pytest-xdist, give each worker (and the kernels it starts) its share of the cores: torch would
-    otherwise start one thread per core in every worker and kernel, and they would fight over them."""
-    threads = str(max(1, (os.cpu_count() or 1) // max(1, workers)))
-    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(name, threads)
-    if "torch" in sys.modules:  # already imported: its thread pool no longer reads the environment
-        sys.modules["torch"].set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
 
 
 @pytest.fixture(scope="session")

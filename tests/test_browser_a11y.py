@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from attnviz.devtools.site import built_pages
+from attnviz_devtools.site import built_pages
 
 pytestmark = pytest.mark.browser
 SEVERE = {"serious", "critical"}
@@ -13,7 +13,7 @@ SEVERE = {"serious", "critical"}
 
 def draw_everything(page) -> None:
     """Draw every view (each draws lazily, when it comes near or its tab opens) and wait for all of them."""
-    from attnviz.devtools.views import draw_all
+    from attnviz_devtools.views import draw_all
 
     draw_all(page)
     page.evaluate("window.scrollTo(0, 0)")
@@ -46,7 +46,7 @@ APPENDIX = "book/appendix_views.html"
 
 @pytest.fixture
 def head_view(open_page):
-    from attnviz.devtools.views import draw
+    from attnviz_devtools.views import draw
 
     page, log = open_page(APPENDIX)
     root = page.locator("div[id^=bertviz-]").first
@@ -139,7 +139,7 @@ def test_text_alternative_lists_the_strongest_targets_and_follows_the_layer(head
 
 
 def _drawn_view(open_page, kind: str):
-    from attnviz.devtools.views import draw_all
+    from attnviz_devtools.views import draw_all
 
     page, _ = open_page(APPENDIX)
     roots = draw_all(page, "div[id^=bertviz-]")

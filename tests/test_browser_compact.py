@@ -15,8 +15,8 @@ import pytest
 from bertviz import head_view, model_view
 
 import attnviz
-from attnviz.devtools.site import PageLog, serve
 from attnviz.sphinx import compact, strip_remote_scripts, write_static
+from attnviz_devtools.site import PageLog, serve
 
 pytestmark = pytest.mark.browser
 

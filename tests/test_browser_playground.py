@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 import attnviz
-from attnviz.browser_model import MAX_ABS, MEAN_ABS, SAME_TOP_KEY, agreement, torch_attentions
-from attnviz.devtools.site import PageLog
 from attnviz.sentences import course_sentences
+from attnviz_devtools.precision import MAX_ABS, MEAN_ABS, SAME_TOP_KEY, agreement, torch_attentions
+from attnviz_devtools.site import PageLog
 
 pytestmark = pytest.mark.browser
 

@@ -1,5 +1,5 @@
 """The test suite's own layout (issue 8): browser tests are recognisable by name and by marker, and no test
-or script edits sys.path to find the shared helpers (they live in attnviz.devtools)."""
+or script edits sys.path to find the shared helpers (they live in attnviz_devtools)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from attnviz.devtools.project import ROOT
+from attnviz_devtools.project import ROOT
 
 TESTS = sorted(p for p in (ROOT / "tests").glob("test_*.py") if p.name != "test_layout.py")
 BROWSER_FIXTURES = re.compile(r"def test_\w+\([^)]*\b(open_page|browser|site_url)\b")

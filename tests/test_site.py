@@ -9,8 +9,9 @@ import pytest
 import yaml
 
 import attnviz
-from attnviz.devtools.project import HTML, ROOT
-from attnviz.devtools.site import page_limit
+from attnviz.sphinx import strip_remote_scripts
+from attnviz_devtools.project import HTML, ROOT
+from attnviz_devtools.site import page_limit
 
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
 CHAPTERS = [c["file"] for part in TOC["parts"] for c in part["chapters"]]
@@ -67,3 +68,12 @@ def test_landing_page_links_every_chapter():
     for doc in CHAPTERS:
         name = Path(doc).name
         assert re.search(rf'href="(\./)?{name}\.html', html), f"landing page does not link {name}"
+
+
+def test_no_built_page_loads_a_script_from_a_cdn():
+    pages = list(HTML.rglob("*.html"))
+    assert pages
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        assert 'src="https://cdnjs' not in html, path
+        assert strip_remote_scripts(html) == html, f"remote <script src> left in {path}"

@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from attnviz.devtools.notebooks import errors_of, execute_fresh
+from attnviz_devtools.notebooks import errors_of, execute_fresh
 
 ROOT = Path(__file__).resolve().parents[1]
 HIDDEN = {"remove-cell", "remove-input"}

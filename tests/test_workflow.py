@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from attnviz.devtools.project import ROOT, WORKFLOW, workflow
+from attnviz_devtools.project import ROOT, WORKFLOW, workflow
 
 MAIN_PUSH = "github.event_name == 'push' && github.ref == 'refs/heads/main'"
 

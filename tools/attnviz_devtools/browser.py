@@ -1,6 +1,6 @@
 """A headless Chromium for the browser tests: found if there is one, installed if it can be.
 
-``make test`` runs ``python -m attnviz.devtools.browser`` before any test. It looks, in this order, for
+``make test`` runs ``python -m attnviz_devtools.browser`` before any test. It looks, in this order, for
 
 1. ``ATTNVIZ_CHROMIUM`` (a path to a Chromium or Chrome binary), if set;
 2. a Chromium or Chrome already installed (Debian/Ubuntu paths, ``chromium``, ``chromium-browser``,

@@ -4,12 +4,27 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import json
+import re
 import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-__all__ = ["BINDER", "HTML", "ROOT", "WORKFLOW", "config", "executable_docnames", "load_sync", "workflow"]
+__all__ = [
+    "BINDER",
+    "EXECUTED",
+    "HTML",
+    "ROOT",
+    "WORKFLOW",
+    "code_cells",
+    "config",
+    "executable_docnames",
+    "html_of",
+    "load_sync",
+    "shown_outputs",
+    "workflow",
+]
 
 
 def _find_root() -> Path:
@@ -27,6 +42,7 @@ def _find_root() -> Path:
 
 ROOT = _find_root()
 HTML = ROOT / "_build" / "html"
+EXECUTED = ROOT / "_build" / "jupyter_execute"  # myst-nb's executed notebooks and their glued outputs
 WORKFLOW = ROOT / ".github" / "workflows" / "book.yml"
 BINDER = ROOT / "binder"
 
@@ -64,3 +80,42 @@ def workflow() -> dict[str, Any]:
 def executable_docnames() -> list[str]:
     """The pages of ``_toc.yml`` that are executed notebooks (front matter with a ``kernelspec``)."""
     return [page.docname for page in load_sync().executable_pages()]
+
+
+def code_cells(docname: str) -> list[str]:
+    """The code cells of a page's source (``book/03_bertviz``), in order, as jupytext reads the MyST page."""
+    import jupytext
+
+    notebook = jupytext.read(ROOT / f"{docname}.md", fmt="md:myst")
+    return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+
+
+_GLUE = re.compile(r"\{glue(?::\w+)?\}\s*`?(\w+)")  # ```{glue} name  and  {glue:text}`name`
+_HIDDEN = {"remove-output", "remove-cell"}
+
+
+def shown_outputs(docname: str) -> list[dict[str, Any]]:
+    """The outputs a built page shows, as its executed notebook holds them (``make book`` first): every output
+    of a cell not tagged ``remove-output`` or ``remove-cell``, then each glued output the page's text names."""
+    notebook = EXECUTED / f"{docname}.ipynb"
+    if not notebook.exists():
+        return []  # a page without code
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    shown = [
+        output
+        for cell in cells
+        if not _HIDDEN & set(cell.get("metadata", {}).get("tags", []))
+        for output in cell.get("outputs", [])
+    ]
+    glue_file = EXECUTED / f"{docname}.glue.json"
+    if glue_file.exists():
+        glued = json.loads(glue_file.read_text(encoding="utf-8"))
+        names = _GLUE.findall((ROOT / f"{docname}.md").read_text(encoding="utf-8"))
+        shown += [glued[name] for name in names if name in glued]
+    return shown
+
+
+def html_of(output: dict[str, Any]) -> str:
+    """The ``text/html`` of a notebook output ("" when it has none)."""
+    html = output.get("data", {}).get("text/html", "")
+    return "".join(html) if isinstance(html, list) else html

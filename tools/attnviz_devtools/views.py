@@ -7,7 +7,7 @@ from importlib import resources
 VIEWS = "div[id^=bertviz-], .attnviz-headmap"
 
 # Opens the closed tab or dropdown a view sits in, so that the view can come into view.
-REVEAL = resources.files("attnviz.devtools").joinpath("reveal.js").read_text(encoding="utf-8")
+REVEAL = resources.files("attnviz_devtools").joinpath("reveal.js").read_text(encoding="utf-8")
 
 
 def draw(root, timeout: float = 20_000) -> None:
