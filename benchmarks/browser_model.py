@@ -15,9 +15,9 @@ import sys
 import time
 from collections import defaultdict
 
+from attnviz.core.sentences import course_sentences
 from attnviz.devtools.browser import launch_browser
 from attnviz.devtools.site import HTML, serve
-from attnviz.sentences import course_sentences
 
 PAGE = "book/playground.html"
 COLD_RUNS = 3

@@ -13,8 +13,8 @@ import pytest
 
 import attnviz
 from attnviz.browser_model import MAX_ABS, MEAN_ABS, SAME_TOP_KEY, agreement, torch_attentions
+from attnviz.core.sentences import course_sentences
 from attnviz.devtools.site import PageLog
-from attnviz.sentences import course_sentences
 
 pytestmark = pytest.mark.browser
 

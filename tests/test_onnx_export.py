@@ -14,8 +14,8 @@ import pytest
 
 import attnviz
 from attnviz import browser_model, jsdeps
+from attnviz.core.sentences import course_sentences
 from attnviz.devtools.project import HTML, ROOT
-from attnviz.sentences import course_sentences
 
 MAX_BYTES = 30_000_000
 CACHE = ROOT / "_build" / ".browser_model"  # where `make book` keeps the export
