@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
+from ..core.fmt import pct
 from ..core.shares import CATEGORIES, LayerShares
 from .figures import new_axes  # matplotlib with Japanese glyphs
 from .labels import CATEGORY_COLORS, CATEGORY_LABELS
@@ -32,7 +33,7 @@ def plot_layer_shares(
                 ax.text(
                     x,
                     b + v / 2,
-                    f"{v:.0%}",
+                    pct(v),
                     ha="center",
                     va="center",
                     color="black" if dark_text else "white",
@@ -43,7 +44,7 @@ def plot_layer_shares(
     ax.set_xlabel("Layer（0 から数える）")
     ax.set_ylabel("Attention の割合")
     ax.set_ylim(0, 1)
-    ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
+    ax.yaxis.set_major_formatter(lambda v, _: pct(v))
     title = title or f"層ごとの Attention の行き先（例文 {shares.n_inputs} 件の平均）"
     if model_name:
         title += f"\n{model_name}"
