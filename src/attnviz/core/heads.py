@@ -226,7 +226,7 @@ def measure_heads(
     """Run the model over the course sentences (:mod:`attnviz.core.sentences`) and measure every head.
 
     ``which`` is ``"all"``, ``"single"`` (single sentences) or ``"pairs"`` (sentence pairs). Pass
-    ``results`` (from :func:`attnviz.sentences.course_results`) to reuse a run. Returns the
+    ``results`` (from :func:`attnviz.core.sentences.course_results`) to reuse a run. Returns the
     statistics and the attention results they came from.
     """
     from .models import load_model
