@@ -15,7 +15,7 @@ import sys
 import time
 from collections import defaultdict
 
-from attnviz.sentences import course_sentences
+from attnviz.core.sentences import course_sentences
 from attnviz_devtools.browser import launch_browser
 from attnviz_devtools.site import HTML, serve
 

@@ -50,6 +50,32 @@ def pair(loaded) -> attnviz.AttentionResult:
     return attnviz.attend("The cat sat on the mat", "The cat lay on the rug", model=loaded)
 
 
+@pytest.fixture(scope="session")
+def result_of():
+    """result_of(tokens, weights) -> an AttentionResult with constructed weights ``(L, H, T, T)`` (known answers)."""
+    import numpy as np
+
+    def make(tokens, weights, *, b_start=None, cls_token="[CLS]", sep_token="[SEP]") -> attnviz.AttentionResult:
+        w = np.asarray(weights, dtype=np.float32)
+        info = attnviz.ModelInfo(
+            name="toy",
+            location="",
+            layers=w.shape[0],
+            heads=w.shape[1],
+            hidden_size=0,
+            parameters=0,
+            max_tokens=512,
+            is_fallback=False,
+            source="requested",
+            cls_token=cls_token,
+            sep_token=sep_token,
+        )
+        types = tuple(0 if b_start is None or i < b_start else 1 for i in range(len(tokens)))
+        return attnviz.AttentionResult("", None, tuple(tokens), types, w, b_start, info)
+
+    return make
+
+
 # --- the built site in headless Chromium -------------------------------------------------------
 
 

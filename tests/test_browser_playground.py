@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import attnviz
-from attnviz.sentences import course_sentences
+from attnviz.core.sentences import course_sentences
 from attnviz_devtools.precision import MAX_ABS, MEAN_ABS, SAME_TOP_KEY, agreement, torch_attentions
 from attnviz_devtools.site import PageLog
 

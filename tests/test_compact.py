@@ -125,8 +125,8 @@ def test_the_build_stops_with_the_page_named(single):
 
 
 def test_head_maps_lose_their_inline_code_in_the_site(loaded, single):
+    from attnviz.core.heads import measure_heads
     from attnviz.headmap import headmap_widget
-    from attnviz.heads import measure_heads
 
     html = headmap_widget(measure_heads(model=loaded)[0], single, uid="x").data
     page = compact.rewrite(html)

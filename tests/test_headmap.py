@@ -9,8 +9,8 @@ import re
 import numpy as np
 import pytest
 
+from attnviz.core.heads import LABELS, measure_heads
 from attnviz.headmap import LABEL_NAMES_JA, headmap_figure, headmap_widget, role_table, safe_json
-from attnviz.heads import LABELS, measure_heads
 
 EVIL = "</script><script>window.__pwned=1</script>"
 
@@ -90,7 +90,7 @@ def test_headmap_figure(stats):
 
 
 def test_role_table_names_computed_heads(stats):
-    from attnviz.heads import find_head
+    from attnviz.core.heads import find_head
 
     text = role_table(stats).data
     hit = find_head(stats, role="previous")

@@ -14,7 +14,7 @@ import pytest
 
 import attnviz
 from attnviz import browser_model, jsdeps
-from attnviz.sentences import course_sentences
+from attnviz.core.sentences import course_sentences
 from attnviz_devtools import precision
 from attnviz_devtools.project import HTML, ROOT
 

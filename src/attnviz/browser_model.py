@@ -73,7 +73,7 @@ class BrowserModel:
 
 
 def _bundled_dir() -> Path:
-    from .models import _bundled_path
+    from .core.models import bundled_path as _bundled_path
 
     return _bundled_path()
 
@@ -237,7 +237,7 @@ def quantise(src: Path, dst: Path) -> dict[str, int]:
 
 def bundled_facts(model_dir: Path | None = None) -> dict[str, Any]:
     """Name and shape of the browser model, read from the bundled model's config (no export needed)."""
-    from .models import BUNDLED_NAME, BUNDLED_PACKAGE
+    from .core.models import BUNDLED_NAME, BUNDLED_PACKAGE
 
     cfg = json.loads(((model_dir or _bundled_dir()) / "config.json").read_text())
     return {

@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from .heads import HeadStats, label_heads
-from .roles import LABELS, ROLE_TABLE, ROLES, Role
+from .core.heads import LABELS, ROLES, HeadStats, Role, label_heads
+from .draw.labels import ROLE_TABLE
 from .web import read_text, safe_json
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from .attention import AttentionResult
+    from .core.attention import AttentionResult
 
 __all__ = [
     "LABEL_COLORS",
@@ -53,7 +53,7 @@ def headmap_figure(stats: HeadStats, ax: Any = None, *, annotate: bool = True) -
     from matplotlib.colors import to_rgb
     from matplotlib.patches import Patch
 
-    from .figures import new_axes  # matplotlib with Japanese glyphs
+    from .draw.figures import new_axes  # matplotlib with Japanese glyphs
 
     labels, strength = label_heads(stats)
     n_layers, n_heads = labels.shape
@@ -160,7 +160,7 @@ def role_table(stats: HeadStats) -> Any:
     """A Markdown table: for each role, the head that fits it best and how well (computed, never typed)."""
     from IPython.display import Markdown
 
-    from .heads import ROLE_THRESHOLD, find_head
+    from .core.heads import ROLE_THRESHOLD, find_head
 
     rows = [
         f"| 役割 | 最もよく当てはまるヘッド | 平均の割合 | 基準（{100 * ROLE_THRESHOLD:.0f}% 超）を満たすか |",

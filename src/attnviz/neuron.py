@@ -15,8 +15,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .attention import DECIMALS
-from .models import LoadedModel, load_model
+from .core.attention import DECIMALS
+from .core.models import LoadedModel, load_model
 
 __all__ = ["neuron_model", "neuron_view"]
 
@@ -97,7 +97,7 @@ def neuron_view(
     from bertviz.neuron_view import show
     from IPython.display import HTML
 
-    from .attention import _check_sentence
+    from .core.attention import _check_sentence
 
     _check_sentence(sentence_a, "sentence_a")
     if sentence_b:

@@ -1,11 +1,11 @@
-"""Attention rollout against a hand computation, and on the course model."""
+"""attnviz.core.rollout: attention rollout against a hand computation, and on the course model."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from attnviz.rollout import default_layers, raw_mean, rollout, rollout_figure, row_spread
+from attnviz.core.rollout import default_layers, raw_mean, rollout, rollout_summary, row_spread
 
 # Layer 0: head 0 sends tokens 0 and 1 to token 0, head 1 sends them to token 1; token 2 looks at itself.
 # Layer 1: both heads send everything to token 2.
@@ -77,24 +77,18 @@ def test_rollout_on_the_course_model(single):
     assert np.diagonal(r[0]).mean() >= 0.5  # the residual keeps at least half of each token at layer 0
 
 
-def test_rollout_figure(single):
-    import matplotlib.pyplot as plt
-
-    fig = rollout_figure(single)
-    heatmaps = [ax for ax in fig.axes if ax.images and ax.get_title()]
-    assert len(heatmaps) == 2 * len(default_layers(single.n_layers))
-    assert any("rollout" in ax.get_title() for ax in heatmaps)
-    assert [t.get_text() for t in heatmaps[0].get_xticklabels()] == list(single.tokens)
-    plt.close(fig)
-
-
-def test_rollout_facts_report_only_the_part_above_the_floor(single):
-    from attnviz.rollout import raw_mean, rollout, rollout_facts
-
-    facts = rollout_facts(single)
+def test_rollout_summary_reports_only_the_part_above_the_floor(single):
+    s = rollout_summary(single)
     diag0 = np.diagonal(rollout(single.weights)[0])
     assert (diag0 >= 0.5 - 1e-9).all()  # the floor, by construction of 0.5 A + 0.5 I
     raw0 = np.diagonal(raw_mean(single.weights)[0]).mean()
-    assert facts["roll0_self"] == f"{100 * diag0.mean():.0f}%"
-    assert facts["roll0_self_model"] == f"{100 * (diag0.mean() - 0.5):.0f}%"
-    assert diag0.mean() - 0.5 == pytest.approx(0.5 * raw0)
+    assert s.roll0_self == pytest.approx(diag0.mean())
+    assert s.roll0_self_model == pytest.approx(diag0.mean() - 0.5)
+    assert s.roll0_self_model == pytest.approx(0.5 * raw0)
+    assert s.raw0_self == pytest.approx(raw0)
+    assert s.last_layer == single.n_layers - 1
+    assert s.layers_shown == tuple(default_layers(single.n_layers))
+    special = [0, len(single.tokens) - 1]  # [CLS] and [SEP] of a single sentence
+    last = raw_mean(single.weights)[-1]
+    assert s.raw_special == pytest.approx(last[:, special].sum(axis=1).mean())
+    assert s.raw_spread == pytest.approx(row_spread(last))

@@ -1,42 +1,23 @@
-"""Which token may look at which: the bidirectional mask of BERT and the causal mask of GPT-style decoders."""
+"""Which token may look at which, drawn: BERT's bidirectional mask beside GPT's causal mask."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import matplotlib.pyplot as plt
+import matplotlib_fontja  # noqa: F401  (Japanese labels)
 import numpy as np
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
 
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+from ..core.masks import bidirectional_mask, causal_mask
 
-__all__ = ["bidirectional_mask", "causal_mask", "plot_masks"]
-
-
-def bidirectional_mask(n: int) -> np.ndarray:
-    """``(n, n)`` booleans, all True: in an encoder (BERT) every token may attend to every token.
-
-    >>> bidirectional_mask(2).tolist()
-    [[True, True], [True, True]]
-    """
-    return np.ones((n, n), dtype=bool)
-
-
-def causal_mask(n: int) -> np.ndarray:
-    """``(n, n)`` booleans, True on and below the diagonal: token ``i`` may attend to tokens ``0..i`` only.
-
-    >>> causal_mask(3).astype(int).tolist()
-    [[1, 0, 0], [1, 1, 0], [1, 1, 1]]
-    """
-    return np.tril(np.ones((n, n), dtype=bool))
+__all__ = ["plot_masks"]
 
 
 def plot_masks(tokens: Sequence[str], axes: Any = None) -> Figure:
     """Two grids side by side: the bidirectional mask (BERT) and the causal mask (GPT). Rows look at columns."""
-    import matplotlib.pyplot as plt
-    import matplotlib_fontja  # noqa: F401  (Japanese labels)
-    from matplotlib.colors import ListedColormap
-
     if axes is None:
         fig, axes = plt.subplots(1, 2, figsize=(8, 3.6), layout="constrained")
     else:

@@ -10,18 +10,23 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import errors
 from .errors import InputError
 from .models import LoadedModel, load_model
-from .page import Md
 
-if TYPE_CHECKING:
-    from .attention import AttentionResult
-
-__all__ = ["ToyAttention", "WorkedHead", "cosine_facts", "softmax", "star_facts", "toy_attention", "work_head"]
+__all__ = [
+    "CosineCheck",
+    "ToyAttention",
+    "WorkedHead",
+    "cosine_bound",
+    "cosine_check",
+    "softmax",
+    "toy_attention",
+    "work_head",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,10 +81,7 @@ def work_head(sentence: str, layer: int, head: int, *, model: LoadedModel | None
     loaded = model or load_model()
     info = loaded.info
     if not (0 <= layer < info.layers and 0 <= head < info.heads):
-        raise InputError(
-            f"layer は 0〜{info.layers - 1}、head は 0〜{info.heads - 1} の範囲で指定してください。\n"
-            f"layer must be in 0..{info.layers - 1} and head in 0..{info.heads - 1}."
-        )
+        raise InputError(errors.layer_head_out_of_range(info.layers, info.heads))
     encoded = loaded.tokenizer(sentence, return_tensors="pt")
     with torch.inference_mode():
         out = loaded.model(**encoded, output_attentions=True, output_hidden_states=True)
@@ -157,66 +159,33 @@ def toy_attention() -> ToyAttention:
     )
 
 
-def star_facts(result: AttentionResult, query: str = "cat") -> dict[str, str]:
-    """Chapter 1's "cat" head: the head chosen out of all heads, and how unusual it is.
+def cosine_bound(n_tokens: int) -> float:
+    """The largest weight a softmax of ``n_tokens`` values in [-1, 1] can give: ``e^2 / (e^2 + T - 1)``.
 
-    Keys: ``layer``, ``head``, ``top_token``, ``top_weight``, ``self_weight``, ``total_heads``,
-    ``n_focused`` (heads where ``query`` puts more than half its weight on one content word),
-    ``median`` (the median over all heads of ``query``'s largest weight on a content word), ``focused``
-    (a phrase saying how many heads are focused like that).
+    Reached when one value is 1 and every other -1.
+
+    >>> round(cosine_bound(8), 2)
+    0.51
     """
-    from .heads import FUNCTION_WORDS, find_head, is_punctuation
-
-    hit = find_head(result, query=query)
-    q = hit.query
-    assert q is not None and hit.key is not None
-    row = np.asarray(result.weights[hit.layer, hit.head, q], dtype=np.float64)
-    targets = [
-        j
-        for j, t in enumerate(result.tokens)
-        if j != q
-        and not (t.startswith("[") and t.endswith("]"))
-        and t.lower() not in FUNCTION_WORDS
-        and not is_punctuation(t)
-    ]
-    best_per_head = np.asarray(result.weights, dtype=np.float64)[:, :, q, targets].max(axis=-1)  # (L, H)
-    n_focused = int((best_per_head > 0.5).sum())
-    total = best_per_head.size
-    word = result.tokens[q]
-    return {
-        "layer": str(hit.layer),
-        "head": str(hit.head),
-        "top_token": result.tokens[hit.key],
-        "top_weight": f"{row[hit.key]:.2f}",
-        "self_weight": f"{row[q]:.2f}",
-        "total_heads": str(best_per_head.size),
-        "n_focused": str(n_focused),
-        "median": f"{float(np.median(best_per_head)):.2f}",
-        "focused": Md(
-            f"「{word}」が 1 つの内容語に重みの半分以上を向けるヘッドは、全 {total} ヘッドのうち"
-            + (" 1 つもありません" if n_focused == 0 else f" {n_focused} 個だけです")
-        ),
-    }
+    return math.e**2 / (math.e**2 + n_tokens - 1)
 
 
-def cosine_facts(worked: WorkedHead, i: int) -> dict[str, str]:
-    """What a softmax over cosine similarities would give for query ``i``, beside the real weights.
+@dataclass(frozen=True)
+class CosineCheck:
+    """What a softmax over cosine similarities would give for one query row, beside the real weights."""
 
-    Keys: ``n_tokens`` (T), ``bound`` (the largest weight a softmax of values in [-1, 1] can give:
-    ``e^2 / (e^2 + T - 1)``), ``softmax_max`` (softmax of this row's cosines), ``real_max``, ``verdict``.
-    """
-    cos = worked.cosine_row(i)
+    n_tokens: int
+    bound: float  #: :func:`cosine_bound` for this input's length
+    softmax_max: float  #: the largest weight of a softmax over this row's cosine similarities
+    real_max: float  #: the largest real weight of the row
+
+
+def cosine_check(worked: WorkedHead, i: int) -> CosineCheck:
+    """:class:`CosineCheck` of query ``i`` of a worked head."""
     t = len(worked.tokens)
-    cos_max = float(softmax(cos).max())
-    real_max = float(worked.probs[i].max())
-    return {
-        "n_tokens": str(t),
-        "bound": f"{math.e**2 / (math.e**2 + t - 1):.2f}",
-        "softmax_max": f"{cos_max:.2f}",
-        "real_max": f"{real_max:.2f}",
-        "verdict": Md(
-            "ずっと平らな分布で、はっきりとは相手を選べません"
-            if cos_max < real_max
-            else "この行に限っては同じくらいの集中になります"
-        ),
-    }
+    return CosineCheck(
+        n_tokens=t,
+        bound=cosine_bound(t),
+        softmax_max=float(softmax(worked.cosine_row(i)).max()),
+        real_max=float(worked.probs[i].max()),
+    )

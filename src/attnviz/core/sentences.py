@@ -1,4 +1,4 @@
-"""The one set of course sentences (``attnviz/data/sentences.json``), and the model run over it.
+"""The one set of course sentences (``attnviz/core/data/sentences.json``), and the model run over it.
 
 Chapter 4's layer shares, the head map and the role table all average over the same inputs, so their
 numbers agree. The long passage pair is measured on its own: it is the input most like the ~128-token
@@ -51,7 +51,7 @@ def course_sentences() -> SentenceSet:
     >>> s.demo_single, len(s.inputs) == len(s.singles) + len(s.pairs)
     ('The cat sat on the mat', True)
     """
-    data = json.loads(resources.files("attnviz").joinpath("data/sentences.json").read_text(encoding="utf-8"))
+    data = json.loads(resources.files("attnviz.core").joinpath("data/sentences.json").read_text(encoding="utf-8"))
     return SentenceSet(
         singles=tuple(data["single"]),
         pairs=tuple((a, b) for a, b in data["pairs"]),

@@ -6,7 +6,7 @@ import pytest
 from bertviz import head_view
 
 import attnviz
-from attnviz.attention import (
+from attnviz.core.attention import (
     BYTES_PER_WEIGHT,
     HARD_MAX_VIEW_TOKENS,
     MAX_VIEW_BYTES,

@@ -14,7 +14,7 @@ and the mean entropy of its attention rows, then gives each head one label (see 
 
 The functions on arrays are pure (numpy ``(L, H, T, T)`` weights plus a token list), so that tests
 can feed weights with known answers; :func:`measure_heads` runs :func:`attnviz.attend` over the
-course sentences (:mod:`attnviz.sentences`).
+course sentences (:mod:`attnviz.core.sentences`).
 
 :func:`find_head` is the package's one head finder: the head that best fits a measured role, or the
 head where one token attends most to another (or to any content word). It always returns a
@@ -23,15 +23,16 @@ head where one token attends most to another (or to any content word). It always
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, get_args
 
 import numpy as np
 
+from . import errors
 from .errors import InputError
-from .roles import LABELS, ROLES, Label, Role
+from .fmt import head_name
+from .tokens import BERT_CLS, BERT_SEP, FUNCTION_WORDS, content_positions, token_kinds
 
 if TYPE_CHECKING:
     from .attention import AttentionResult
@@ -39,24 +40,29 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BROAD_ENTROPY",
-    "FUNCTION_WORDS",
     "LABELS",
     "ROLES",
     "ROLE_THRESHOLD",
     "HeadHit",
     "HeadStats",
+    "Label",
+    "Role",
     "find_head",
     "head_stats",
-    "is_punctuation",
+    "label_counts",
     "label_heads",
-    "map_facts",
     "measure_heads",
-    "role_facts",
     "sentence_stats",
 ]
 
-#: Small English function words: :func:`find_head` with no ``key`` does not count them as content words.
-FUNCTION_WORDS = frozenset("a an the on in at of to and or is was it its this that".split())
+#: A role a head can be measured for: where more than half of its attention goes.
+Role = Literal["[CLS]", "[SEP]", "self", "previous", "next", "punctuation"]
+#: Every label a head can get: a role, or "broad" (attention spread widely), or "mixed" (no single habit).
+Label = Literal["[CLS]", "[SEP]", "self", "previous", "next", "punctuation", "broad", "mixed"]
+#: The roles, in the order of legends and tables.
+ROLES: tuple[Role, ...] = get_args(Role)
+#: Every label, in the order of legends (their names and colours: :data:`attnviz.draw.labels.ROLE_TABLE`).
+LABELS: tuple[Label, ...] = get_args(Label)
 
 #: A head gets a role's label when, on average, MORE than this share of its attention goes there
 #: (Clark et al.: over half of a head's attention on one offset or on a special token).
@@ -70,15 +76,6 @@ _METRICS = ("cls", "sep", "self", "previous", "next", "punctuation", "entropy", 
 _ROLE_FIELD = dict(zip(ROLES, ("cls", "sep", "self", "previous", "next", "punctuation"), strict=True))
 
 
-def is_punctuation(token: str) -> bool:
-    """True for a token made only of punctuation characters (Unicode category P*), e.g. ``.`` or ``,``.
-
-    >>> [is_punctuation(t) for t in (".", ",", "'", "cat", "[SEP]", "##s")]
-    [True, True, True, False, False, False]
-    """
-    return bool(token) and all(unicodedata.category(c).startswith("P") for c in token)
-
-
 @dataclass(frozen=True)
 class HeadStats:
     """Mean attention statistics per head: every array has shape ``(layers, heads)``.
@@ -89,8 +86,8 @@ class HeadStats:
     * ``cls`` / ``sep``: weight on the ``[CLS]`` token / on all ``[SEP]`` tokens, over all rows;
     * ``self``: weight on the row's own token, over all rows;
     * ``previous`` / ``next``: weight on the token one before / one after, over the rows that have one;
-    * ``punctuation``: weight on punctuation tokens (:func:`is_punctuation`), over all rows, and only
-      over inputs that contain punctuation (``nan`` when none did);
+    * ``punctuation``: weight on punctuation tokens (:func:`~attnviz.core.tokens.is_punctuation`), over all
+      rows, and only over inputs that contain punctuation (``nan`` when none did);
     * ``entropy``: row entropy in nats; ``norm_entropy``: row entropy divided by ``log(T)``
       (0 = all weight on one token, 1 = uniform).
     """
@@ -128,7 +125,7 @@ class HeadStats:
 
 
 def sentence_stats(
-    weights: np.ndarray, tokens: Sequence[str], *, cls_token: str = "[CLS]", sep_token: str = "[SEP]"
+    weights: np.ndarray, tokens: Sequence[str], *, cls_token: str = BERT_CLS, sep_token: str = BERT_SEP
 ) -> dict[str, np.ndarray]:
     """Statistics of one input: a dict of ``(layers, heads)`` arrays, keys as in :class:`HeadStats`.
 
@@ -146,10 +143,7 @@ def sentence_stats(
     t = len(tokens)
     if t < 2:
         raise ValueError("need at least two tokens")
-    toks = list(tokens)
-    is_cls = np.array([tok == cls_token for tok in toks])
-    is_sep = np.array([tok == sep_token for tok in toks])
-    is_punct = np.array([is_punctuation(tok) and tok not in (cls_token, sep_token) for tok in toks])
+    kinds = token_kinds(tokens, cls_token, sep_token)
 
     diag = np.diagonal(w, axis1=2, axis2=3)  # (L, H, T)
     prev = np.diagonal(w, offset=-1, axis1=2, axis2=3)  # (L, H, T-1): w[i, i-1] for i = 1..T-1
@@ -157,13 +151,13 @@ def sentence_stats(
     with np.errstate(divide="ignore", invalid="ignore"):
         ent = -np.where(w > 0, w * np.log(w), 0.0).sum(axis=3)  # (L, H, T)
     stats = {
-        "cls": w[..., is_cls].sum(axis=-1).mean(axis=-1),  # w[..., mask] -> (L, H, T, k)
-        "sep": w[..., is_sep].sum(axis=-1).mean(axis=-1),
+        "cls": w[..., kinds.cls].sum(axis=-1).mean(axis=-1),  # w[..., mask] -> (L, H, T, k)
+        "sep": w[..., kinds.sep].sum(axis=-1).mean(axis=-1),
         "self": diag.mean(axis=-1),
         "previous": prev.mean(axis=-1),
         "next": nxt.mean(axis=-1),
         "punctuation": (
-            w[..., is_punct].sum(axis=-1).mean(axis=-1) if is_punct.any() else np.full(w.shape[:2], np.nan)
+            w[..., kinds.punct].sum(axis=-1).mean(axis=-1) if kinds.punct.any() else np.full(w.shape[:2], np.nan)
         ),
         "entropy": ent.mean(axis=-1),
         "norm_entropy": ent.mean(axis=-1) / np.log(t),
@@ -175,8 +169,8 @@ def head_stats(
     inputs: Iterable[tuple[np.ndarray, Sequence[str]]],
     *,
     model_name: str = "",
-    cls_token: str = "[CLS]",
-    sep_token: str = "[SEP]",
+    cls_token: str = BERT_CLS,
+    sep_token: str = BERT_SEP,
 ) -> HeadStats:
     """Average :func:`sentence_stats` over inputs given as ``(weights, tokens)``; every input counts the same."""
     per_input = [sentence_stats(w, toks, cls_token=cls_token, sep_token=sep_token) for w, toks in inputs]
@@ -229,10 +223,10 @@ def label_heads(
 def measure_heads(
     which: str = "all", *, model: LoadedModel | None = None, results: Sequence[AttentionResult] | None = None
 ) -> tuple[HeadStats, list[AttentionResult]]:
-    """Run the model over the course sentences (:mod:`attnviz.sentences`) and measure every head.
+    """Run the model over the course sentences (:mod:`attnviz.core.sentences`) and measure every head.
 
     ``which`` is ``"all"``, ``"single"`` (single sentences) or ``"pairs"`` (sentence pairs). Pass
-    ``results`` (from :func:`attnviz.sentences.course_results`) to reuse a run. Returns the
+    ``results`` (from :func:`attnviz.core.sentences.course_results`) to reuse a run. Returns the
     statistics and the attention results they came from.
     """
     from .models import load_model
@@ -243,12 +237,12 @@ def measure_heads(
         raise ValueError(f"which must be 'all', 'single' or 'pairs', not {which!r}")
     every = list(results) if results is not None else list(course_results(loaded))
     results = [r for r in every if which == "all" or (r.sentence_b is None) == (which == "single")]
-    tok = loaded.tokenizer
+    info = loaded.info
     stats = head_stats(
         ((r.weights, r.tokens) for r in results),
-        model_name=loaded.info.name,
-        cls_token=tok.cls_token,
-        sep_token=tok.sep_token,
+        model_name=info.name,
+        cls_token=info.cls_token,
+        sep_token=info.sep_token,
     )
     return stats, results
 
@@ -272,7 +266,7 @@ class HeadHit:
     @property
     def name(self) -> str:
         """The head as BERTviz labels it: ``"Layer 3・Head 7"``."""
-        return f"Layer {self.layer}・Head {self.head}"
+        return head_name(self.layer, self.head)
 
 
 def _argmax(score: np.ndarray) -> tuple[int, int, float]:
@@ -284,10 +278,7 @@ def _argmax(score: np.ndarray) -> tuple[int, int, float]:
 def _position(result: AttentionResult, token: str | int) -> int:
     if isinstance(token, int):
         if not 0 <= token < len(result.tokens):
-            raise InputError(
-                f"位置 {token} は 0〜{len(result.tokens) - 1} の範囲外です。\n"
-                f"Position {token} is outside 0..{len(result.tokens) - 1}."
-            )
+            raise InputError(errors.position_out_of_range(token, len(result.tokens)))
         return token
     return result.index(token)
 
@@ -303,7 +294,7 @@ def find_head(
     """The one head finder: the ``(layer, head)`` with the highest score, as a :class:`HeadHit`.
 
     * ``find_head(stats, role="previous")``: the head whose measured share for a role (one of
-      :data:`~attnviz.roles.ROLES`, or ``"broad"``) is highest.
+      :data:`ROLES`, or ``"broad"``) is highest.
     * ``find_head(result, query="it", key="animal")``: the head where token ``query`` attends most to
       token ``key`` (tokens as text, first occurrence, or as positions).
     * ``find_head(result, query="cat")``: the head where ``query`` puts the most weight on any one
@@ -329,70 +320,18 @@ def find_head(
         k = _position(source, key)
         layer, head, score = _argmax(w[:, :, q, k])
         return HeadHit(layer, head, score, query=q, key=k)
-    targets = [
-        j
-        for j, t in enumerate(source.tokens)
-        if j != q and not (t.startswith("[") and t.endswith("]")) and t.lower() not in ignore and not is_punctuation(t)
-    ]
+    targets = content_positions(source.tokens, q, ignore)
     if not targets:
-        raise InputError(
-            "見る相手になる内容語がほかにありません。\nThere is no other content word for this token to look at."
-        )
+        raise InputError(errors.no_content_word())
     best = w[:, :, q, targets]  # (L, H, n_targets)
     layer, head, score = _argmax(best.max(axis=-1))
     k = targets[int(np.argmax(best[layer, head]))]
     return HeadHit(layer, head, score, query=q, key=k)
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:.0f}%"
-
-
-def map_facts(stats: HeadStats, threshold: float = ROLE_THRESHOLD, broad: float = BROAD_ENTROPY) -> dict[str, str]:
-    """Facts about the head map, to glue into a page: how many heads got each kind of label.
-
-    Keys: ``model``, ``inputs``, ``total_heads``, ``heads``, ``heads_last``, ``threshold``, ``broad``,
-    ``count_cls``, ``count_sep``, ``count_positional`` (self, previous, next), ``count_punctuation``,
-    ``count_broad``, ``count_mixed``.
-    """
+def label_counts(
+    stats: HeadStats, *, threshold: float = ROLE_THRESHOLD, broad: float = BROAD_ENTROPY
+) -> dict[Label, int]:
+    """How many heads got each label (:func:`label_heads`), for every label in :data:`LABELS`."""
     labels, _ = label_heads(stats, threshold=threshold, broad=broad)
-    n_heads = labels.shape[1]
-
-    def count(*names: Label) -> str:
-        return str(int(sum((labels == n).sum() for n in names)))
-
-    return {
-        "model": stats.model_name,
-        "inputs": str(stats.n_inputs),
-        "total_heads": str(labels.size),
-        "heads": str(n_heads),
-        "heads_last": str(n_heads - 1),
-        "threshold": _pct(threshold),
-        "broad": f"{broad:.2f}",
-        "count_cls": count("[CLS]"),
-        "count_sep": count("[SEP]"),
-        "count_positional": count("self", "previous", "next"),
-        "count_punctuation": count("punctuation"),
-        "count_broad": count("broad"),
-        "count_mixed": count("mixed"),
-    }
-
-
-def role_facts(stats: HeadStats, threshold: float = ROLE_THRESHOLD) -> dict[str, str]:
-    """For every role, the best head (:func:`find_head`), its share, and whether it passes the threshold.
-
-    Keys ``best_<key>``, ``best_<key>_pct``, ``best_<key>_verdict`` with ``<key>`` = ``cls``, ``sep``,
-    ``self``, ``previous``, ``next``, ``punctuation``.
-    """
-    out: dict[str, str] = {}
-    for role in ROLES:
-        key = role.strip("[]").lower()
-        hit = find_head(stats, role=role)
-        out[f"best_{key}"] = hit.name
-        out[f"best_{key}_pct"] = _pct(hit.score)
-        out[f"best_{key}_verdict"] = (
-            f"基準の {_pct(threshold)} を超えています"
-            if hit.score > threshold
-            else f"基準の {_pct(threshold)} に届かず、役割と呼ぶほどではありません"
-        )
-    return out
+    return {label: int((labels == label).sum()) for label in LABELS}

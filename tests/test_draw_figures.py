@@ -1,3 +1,5 @@
+"""attnviz.draw: every figure draws what it is given (line widths, cells, bars), with no missing glyph."""
+
 from __future__ import annotations
 
 import warnings
@@ -11,8 +13,13 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from attnviz import figures
-from attnviz.qkv import work_head
+from attnviz.core.qkv import work_head
+from attnviz.core.rollout import default_layers
+from attnviz.core.shares import CATEGORIES, LayerShares
+from attnviz.draw import figures
+from attnviz.draw.masks import plot_masks
+from attnviz.draw.rollout import rollout_figure
+from attnviz.draw.shares import plot_layer_shares
 
 
 @pytest.fixture(autouse=True)
@@ -100,4 +107,33 @@ def test_layer_stack_has_one_box_per_layer(n_layers):
 def test_schematics_render(make):
     fig = make()
     assert isinstance(fig, Figure)
+    _draw_without_missing_glyphs(fig)
+
+
+def test_plot_layer_shares_draws_one_bar_per_layer_and_part():
+    shares = np.full((4, 5), 0.2)
+    fig = plot_layer_shares(LayerShares(shares=shares, n_inputs=1), model_name="test")
+    ax = fig.axes[0]
+    assert len(ax.patches) == 4 * len(CATEGORIES)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["[CLS]", "[SEP]", "句読点", "自分自身", "その他のトークン"]
+    assert [p.get_height() for p in ax.patches] == pytest.approx([0.2] * 20)
+    assert ax.get_title() == "層ごとの Attention の行き先（例文 1 件の平均）\ntest"
+    _draw_without_missing_glyphs(fig)
+
+
+def test_rollout_figure(single):
+    fig = rollout_figure(single)
+    heatmaps = [ax for ax in fig.axes if ax.images and ax.get_title()]
+    assert len(heatmaps) == 2 * len(default_layers(single.n_layers))
+    assert any("rollout" in ax.get_title() for ax in heatmaps)
+    assert [t.get_text() for t in heatmaps[0].get_xticklabels()] == list(single.tokens)
+    _draw_without_missing_glyphs(fig)
+
+
+def test_plot_masks():
+    fig = plot_masks(["a", "b", "c"])
+    assert len(fig.axes) == 2
+    assert fig.axes[0].images[0].get_array().astype(int).tolist() == [[1, 1, 1]] * 3
+    assert fig.axes[1].images[0].get_array().astype(int).tolist() == [[1, 0, 0], [1, 1, 0], [1, 1, 1]]
     _draw_without_missing_glyphs(fig)

@@ -1,32 +1,44 @@
-"""Small things every chapter page shows: which model produced its outputs, and glued facts."""
+"""What every chapter says about its model: the note at the top of the page, and the model's facts.
+
+:func:`start_page` is the first thing every ``glue_page`` does: it glues the model's facts
+(``{glue:text}`model_layers``` and so on) and returns the note, which the page's first cell shows.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from .models import DEFAULT_HUB_MODEL, LoadedModel, load_model
+from ..core.models import BUNDLED, DEFAULT_HUB_MODEL, ENV_VAR, LoadedModel, ModelInfo, Source, load_model
+from .glue import glue_facts
 
-__all__ = ["Md", "glue_facts", "glue_model_facts", "model_banner"]
+__all__ = ["describe_model", "model_banner", "model_facts", "reason", "start_page"]
+
+_REASONS: dict[Source, str] = {
+    "directory": "ローカルのディレクトリ",
+    "cache": "ローカルキャッシュ",
+    "hub": "Hugging Face Hub",
+    "requested": f"{ENV_VAR}={BUNDLED} で指定",
+    "offline": "HF_HUB_OFFLINE=1",
+    "hub-unreachable": "Hugging Face Hub に接続できません",
+    "download-failed": "ダウンロードに失敗しました",
+}
 
 
-class Md(str):
-    """A fact that is a Markdown phrase (paste it with ``{glue:md}``); plain ``str`` facts are for ``{glue:text}``."""
+def reason(info: ModelInfo) -> str:
+    """Why this model was chosen, in words (shown to readers when the bundled model stands in)."""
+    text = _REASONS[info.source]
+    return f"{text}: {info.detail}" if info.detail else text
 
-    __slots__ = ()
 
-
-def glue_facts(facts: Mapping[str, object], prefix: str = "") -> None:
-    """Glue every fact of a package facts function under ``<prefix>_<key>`` (or ``<key>`` with no prefix).
-
-    :class:`Md` values are glued as Markdown (for ``{glue:md}``), everything else as plain text.
-    """
-    from IPython.display import Markdown
-    from myst_nb import glue
-
-    for key, value in facts.items():
-        name = f"{prefix}_{key}" if prefix else key
-        glue(name, Markdown(str(value)) if isinstance(value, Md) else value, display=False)
+def describe_model(info: ModelInfo) -> str:
+    """One Japanese sentence naming the model and its size."""
+    text = (
+        f"{info.name}（{info.layers} 層 × {info.heads} ヘッド、隠れ次元 {info.hidden_size}、"
+        f"パラメータ {info.parameters / 1e6:.1f}M）"
+    )
+    if info.is_fallback:
+        text += f"。{DEFAULT_HUB_MODEL} が使えなかったため、同梱の代替モデルを使いました（{reason(info)}）"
+    return text
 
 
 def model_banner(loaded: LoadedModel | None = None) -> Any:
@@ -46,7 +58,7 @@ def model_banner(loaded: LoadedModel | None = None) -> Any:
     if info.is_fallback:
         lines.append(
             f"勉強会で使った **{DEFAULT_HUB_MODEL}**（12 層 × 12 ヘッド）が使えなかったため"
-            f"（{info.reason}）、同じ BERT 構造の小さなモデルで計算しています。"
+            f"（{reason(info)}）、同じ BERT 構造の小さなモデルで計算しています。"
             "図や数値はこのモデルのものです。"
         )
     elif info.is_bundled:
@@ -66,20 +78,17 @@ def model_banner(loaded: LoadedModel | None = None) -> Any:
     return Markdown("\n".join(lines))
 
 
-def glue_model_facts(loaded: LoadedModel | None = None, prefix: str = "model") -> None:
-    """Glue the model's facts for the page text: ``{glue:text}`model_layers``` and so on.
+def model_facts(loaded: LoadedModel) -> dict[str, object]:
+    """The model's facts for the page text (glued as ``model_<key>``).
 
-    Keys: ``<prefix>_name``, ``_layers``, ``_heads``, ``_hidden``, ``_params_m`` (millions, 1 decimal),
-    ``_last_layer`` (0-based index of the last layer), ``_max_tokens``, ``_vocab`` (WordPiece vocabulary
-    size), ``_positions`` (position embeddings), ``_segments`` (segment / token type embeddings),
-    ``_colors_repeat`` (a sentence: do BERTviz's ten head colours repeat for this model?).
+    Keys: ``name``, ``layers``, ``heads``, ``hidden``, ``params_m`` (millions, 1 decimal), ``last_layer``
+    (0-based index of the last layer), ``max_tokens``, ``vocab`` (WordPiece vocabulary size), ``positions``
+    (position embeddings), ``segments`` (segment / token type embeddings), ``colors_repeat`` (a sentence:
+    do BERTviz's ten head colours repeat for this model?).
     """
-    from myst_nb import glue
-
-    loaded = loaded or load_model()
     info = loaded.info
     config = loaded.model.config
-    facts = {
+    return {
         "vocab": f"{config.vocab_size:,}",
         "positions": config.max_position_embeddings,
         "segments": config.type_vocab_size,
@@ -96,5 +105,9 @@ def glue_model_facts(loaded: LoadedModel | None = None, prefix: str = "model") -
             else f"このモデルのヘッドは {info.heads} 個なので、色はちょうど足りています。"
         ),
     }
-    for key, value in facts.items():
-        glue(f"{prefix}_{key}", value, display=False)
+
+
+def start_page(loaded: LoadedModel) -> Any:
+    """Glue the model's facts and return the model note: the start of every chapter's ``glue_page``."""
+    glue_facts(model_facts(loaded), "model")
+    return model_banner(loaded)

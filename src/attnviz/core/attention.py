@@ -9,7 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InputError
+from . import errors
+from .errors import InputError, ViewTooLargeError
 from .models import LoadedModel, ModelInfo, load_model
 
 __all__ = ["DECIMALS", "MAX_VIEW_BYTES", "MAX_VIEW_TOKENS", "AttentionResult", "ViewTooLargeError", "attend"]
@@ -32,10 +33,6 @@ MAX_VIEW_TOKENS = 64
 MAX_VIEW_BYTES = 12 * 12 * MAX_VIEW_TOKENS**2 * BYTES_PER_WEIGHT
 #: No choice of layers makes a view of more tokens than this readable.
 HARD_MAX_VIEW_TOKENS = 256
-
-
-class ViewTooLargeError(InputError):
-    """The weights would make a BERTviz view too big to draw; the message says what to do."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,34 +102,15 @@ class AttentionResult:
         return self._rounded
 
     def _too_large(self, n: int, size: int, chosen: bool) -> str:
-        mb, limit_mb = size / 1e6, MAX_VIEW_BYTES / 1e6
-        last = self.n_layers - 1
-        if n > HARD_MAX_VIEW_TOKENS:
-            ja_fix = (
-                f"文を {HARD_MAX_VIEW_TOKENS} トークン以下に短くしてください"
-                "（どの層を選んでも、これより長いと読めません）。"
-            )
-            en_fix = (
-                f"Shorten the input to {HARD_MAX_VIEW_TOKENS} tokens or fewer (no choice of layers makes it readable)."
-            )
-        else:
-            ja_fix = (
-                f"文を短くする（目安: 全層・全ヘッドなら {MAX_VIEW_TOKENS} トークンまで）か、見る層を選んでください: "
-                f"head_view(r.view_attention(include_layers=[{last}]), r.tokens, include_layers=[{last}])"
-                "（model_view なら include_heads も使えます）。"
-            )
-            en_fix = (
-                f"Shorten the input (up to {MAX_VIEW_TOKENS} tokens for every layer and head), or choose layers: "
-                f"head_view(r.view_attention(include_layers=[{last}]), r.tokens, include_layers=[{last}]) "
-                "(model_view also takes include_heads)."
-            )
-        scope = "選んだ層とヘッド" if chosen else f"全 {self.n_layers} 層 × {self.n_heads} ヘッド"
-        scope_en = "the chosen layers and heads" if chosen else f"all {self.n_layers} layers x {self.n_heads} heads"
-        return (
-            f"この入力は {n} トークンあり、{scope}の BERTviz の図は約 {mb:.1f} MB になります"
-            f"（上限 {limit_mb:.1f} MB）。ブラウザやノートブックが固まるおそれがあるため描きません。{ja_fix}\n"
-            f"This input has {n} tokens: a BERTviz view of {scope_en} would be about {mb:.1f} MB of HTML "
-            f"(limit {limit_mb:.1f} MB), enough to freeze a browser tab, so it is not drawn. {en_fix}"
+        return errors.view_too_large(
+            n,
+            size / 1e6,
+            MAX_VIEW_BYTES / 1e6,
+            chosen=chosen,
+            n_layers=self.n_layers,
+            n_heads=self.n_heads,
+            hard_max_tokens=HARD_MAX_VIEW_TOKENS,
+            max_view_tokens=MAX_VIEW_TOKENS,
         )
 
     @cached_property
@@ -146,34 +124,20 @@ class AttentionResult:
         """Position of the ``occurrence``-th (from 0) token equal to ``token`` (case-insensitive)."""
         hits = [i for i, t in enumerate(self.tokens) if t.lower() == token.lower()]
         if len(hits) <= occurrence:
-            raise InputError(
-                f"トークン {token!r} は入力にありません（{occurrence + 1} 個目）。トークン列: {list(self.tokens)}\n"
-                f"Token {token!r} (occurrence {occurrence}) is not in the input; tokens: {list(self.tokens)}"
-            )
+            raise InputError(errors.token_not_found(token, occurrence, self.tokens))
         return hits[occurrence]
 
 
 def _check_sentence(value: object, label: str) -> str:
     if not isinstance(value, str):
-        raise InputError(
-            f"{label} には文字列（英文）を渡してください。受け取った型: {type(value).__name__}\n"
-            f"{label} must be a string (an English sentence), not {type(value).__name__}."
-        )
+        raise InputError(errors.not_a_string(label, type(value).__name__))
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
         bad = value[exc.start]
-        raise InputError(
-            f"{label} の {exc.start + 1} 文字目に、文字として表せない値 U+{ord(bad):04X}"
-            "（対になっていないサロゲート）があります。コピー＆ペーストで壊れた文字かもしれません。その文字を消すか、文を打ち直してください。\n"
-            f"{label} holds U+{ord(bad):04X} at position {exc.start + 1}, a lone surrogate that is not a character "
-            "(often a broken copy-paste): delete it or retype the sentence."
-        ) from None
+        raise InputError(errors.lone_surrogate(label, exc.start + 1, ord(bad))) from None
     if not value.strip():
-        raise InputError(
-            f'{label} が空です。5〜10 語くらいの英文を入れてください（例: "The cat sat on the mat"）。\n'
-            f'{label} is empty: write an English sentence of about 5-10 words, e.g. "The cat sat on the mat".'
-        )
+        raise InputError(errors.empty_sentence(label))
     return value
 
 
@@ -198,34 +162,17 @@ def attend(sentence_a: str, sentence_b: str | None = None, *, model: LoadedModel
     try:
         encoded = tokenizer(sentence_a, sentence_b, return_tensors="pt", return_token_type_ids=True, verbose=False)
     except (TypeError, ValueError) as exc:  # text the tokenizer cannot take, beyond what _check_sentence catches
-        raise InputError(
-            f"トークナイザーがこの文を処理できませんでした（{type(exc).__name__}: {exc}）。"
-            "英文を打ち直してください。\n"
-            f"The tokenizer could not process this text ({type(exc).__name__}: {exc}). Retype the sentence."
-        ) from exc
+        raise InputError(errors.tokenizer_failed(exc)) from exc
     ids = encoded["input_ids"][0]
     n = int(ids.shape[0])
     if n > info.max_tokens:
-        raise InputError(
-            f"入力が長すぎます: {n} トークンありますが、{info.name} が扱えるのは {info.max_tokens} トークンまでです"
-            "（[CLS] と [SEP] を含む）。文を短くするか、いくつかに分けてください。\n"
-            f"The input is too long: {n} tokens, but {info.name} accepts at most {info.max_tokens} "
-            "(including [CLS] and [SEP]). Shorten the sentence or split it."
-        )
+        raise InputError(errors.too_long(n, info.name, info.max_tokens))
     tokens = tuple(tokenizer.convert_ids_to_tokens(ids.tolist()))
     content = [t for t in tokens if t not in (tokenizer.cls_token, tokenizer.sep_token)]
     if not content:
-        raise InputError(
-            "この文からは単語のトークンが一つも得られませんでした（制御文字や空白だけの入力など）。英文を入れてください。\n"
-            "The tokenizer found no word in this input (control characters or spacing only): write an English sentence."
-        )
+        raise InputError(errors.no_words())
     if all(t == tokenizer.unk_token for t in content):
-        raise InputError(
-            f"この文はすべて未知語 {tokenizer.unk_token} になりました: {info.name} の語彙で表せない文字だけです。"
-            "英語の文を入れてください。\n"
-            f"Every token is {tokenizer.unk_token}: {info.name}'s vocabulary cannot represent this text. "
-            "Use an English sentence."
-        )
+        raise InputError(errors.all_unknown(tokenizer.unk_token, info.name))
 
     import torch
 

@@ -1,5 +1,8 @@
+"""attnviz.core.models: which model is loaded, from where, and what a learner reads when none can be."""
+
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -8,7 +11,8 @@ import time
 import pytest
 
 import attnviz
-from attnviz import models
+from attnviz.core import models
+from attnviz.course.banner import describe_model, model_banner, reason
 
 UNREACHABLE = {"HF_ENDPOINT": "http://127.0.0.1:9", "HF_HUB_OFFLINE": ""}
 
@@ -38,15 +42,19 @@ def test_auto_falls_back_to_the_bundled_model_visibly(tmp_path):
     code = (
         "import time; t = time.monotonic(); import attnviz; m = attnviz.load_model();"
         "print(m.info.name, m.info.is_fallback, m.info.layers, m.info.heads, round(time.monotonic() - t, 1));"
-        "print(m.info.describe())"
+        "from attnviz.course.banner import describe_model; print(m.info.source, describe_model(m.info))"
     )
     proc = _run(code, tmp_path, ATTNVIZ_MODEL="auto")
     assert proc.returncode == 0, proc.stderr
-    first, describe = proc.stdout.strip().splitlines()
+    first, second = proc.stdout.strip().splitlines()
     name, fallback, layers, heads, seconds = first.split()
     assert (name, fallback, layers, heads) == ("all-MiniLM-L6-v2", "True", "6", "12")
     assert float(seconds) < 30
-    assert "bert-base-uncased が使えなかった" in describe
+    source, describe = second.split(" ", 1)
+    assert source == "hub-unreachable"
+    assert describe.endswith(
+        "。bert-base-uncased が使えなかったため、同梱の代替モデルを使いました（Hugging Face Hub に接続できません）"
+    )
 
 
 def test_explicit_hub_model_that_cannot_load_says_what_was_tried(tmp_path):
@@ -68,6 +76,24 @@ def test_bundled_model_facts():
     assert (info.layers, info.heads, info.hidden_size, info.max_tokens) == (6, 12, 384, 512)
     assert info.is_bundled and not info.is_fallback
     assert 20e6 < info.parameters < 25e6
+    assert (info.cls_token, info.sep_token) == ("[CLS]", "[SEP]")  # from the tokenizer
+    assert info.source == "requested" and reason(info) == "ATTNVIZ_MODEL=bundled で指定"
+    assert (
+        describe_model(info)
+        == f"all-MiniLM-L6-v2（6 層 × 12 ヘッド、隠れ次元 384、パラメータ {info.parameters / 1e6:.1f}M）"
+    )
+
+
+def test_reasons_say_why_the_bundled_model_stands_in():
+    info = dataclasses.replace(
+        attnviz.load_model("bundled").info, is_fallback=True, source="download-failed", detail="OSError"
+    )
+    assert reason(info) == "ダウンロードに失敗しました: OSError"
+    text = model_banner(attnviz.load_model("bundled")).data
+    assert text.startswith(":::{admonition} このページの出力を計算したモデル\n:class: note attnviz-model\n")
+    assert "オフラインでビルドするため" in text and "NSP" in text and text.endswith(":::")
+    for source in ("offline", "hub-unreachable", "cache", "hub", "directory"):
+        assert reason(dataclasses.replace(info, source=source, detail=""))  # every source is said in words
 
 
 def test_local_directory_loads(tmp_path):

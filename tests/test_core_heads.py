@@ -1,4 +1,5 @@
-"""Head statistics and labels: constructed attention arrays with known answers, then the real model."""
+"""attnviz.core.heads and .tokens: head statistics, labels and the head finder; constructed arrays with known
+answers, then the real model."""
 
 from __future__ import annotations
 
@@ -7,19 +8,21 @@ import math
 import numpy as np
 import pytest
 
-from attnviz.heads import (
+import attnviz
+from attnviz.core.heads import (
     BROAD_ENTROPY,
     LABELS,
     ROLE_THRESHOLD,
     HeadHit,
     find_head,
     head_stats,
-    is_punctuation,
+    label_counts,
     label_heads,
     measure_heads,
     sentence_stats,
 )
-from attnviz.sentences import course_sentences
+from attnviz.core.sentences import course_sentences
+from attnviz.core.tokens import content_positions, is_punctuation, token_kinds
 
 TOKENS = ["[CLS]", "the", "cat", "sat", ".", "[SEP]"]  # T = 6
 T = len(TOKENS)
@@ -152,6 +155,54 @@ def test_bad_shapes_are_rejected():
 def test_punctuation_tokens():
     assert is_punctuation(".") and is_punctuation("?") and is_punctuation("...")
     assert not is_punctuation("[SEP]") and not is_punctuation("cat") and not is_punctuation("")
+
+
+def test_token_kinds_use_the_given_special_tokens():
+    k = token_kinds(["<s>", "a", ",", "</s>", "b", "</s>"], "<s>", "</s>")
+    assert k.cls.tolist() == [True, False, False, False, False, False]
+    assert k.sep.tolist() == [False, False, False, True, False, True]
+    assert k.punct.tolist() == [False, False, True, False, False, False]
+    assert k.special.sum() == 3
+    assert not token_kinds(["[SEP]"]).punct.any()  # a special token is never punctuation
+
+
+def test_content_positions():
+    tokens = ["[CLS]", "the", "cat", "sat", "on", "the", "mat", ".", "[UNK]", "[SEP]"]
+    assert content_positions(tokens, query=2) == [3, 6]  # not itself, "the", "on", ".", nor anything in [...]
+    assert content_positions(tokens, query=3) == [2, 6]
+    assert content_positions(tokens, query=2, ignore=frozenset()) == [1, 3, 4, 5, 6]
+
+
+def test_label_counts_add_up():
+    w = np.stack([np.stack([np.eye(T), shifted(-1)]), np.stack([to_column(T - 1), to_column(0)])])  # (2, 2, T, T)
+    counts = label_counts(head_stats([(w, TOKENS)]))
+    assert list(counts) == list(LABELS)
+    assert counts == {
+        "[CLS]": 1,
+        "[SEP]": 1,
+        "self": 1,
+        "previous": 1,
+        "next": 0,
+        "punctuation": 0,
+        "broad": 0,
+        "mixed": 0,
+    }
+
+
+def test_find_head_from_a_token_to_any_content_word(single):
+    hit = attnviz.find_head(single, query="cat")
+    assert single.tokens[hit.key] in ("sat", "mat")
+    content = [single.index("sat"), single.index("mat")]
+    assert hit.score == pytest.approx(float(single.weights[:, :, hit.query, content].max()))
+    with pytest.raises(attnviz.InputError):
+        attnviz.find_head(single, query="dog")
+    with pytest.raises(attnviz.InputError, match="0〜7"):
+        attnviz.find_head(single, query=8)
+
+
+def test_find_head_with_no_content_word_left(result_of):
+    with pytest.raises(attnviz.InputError, match="内容語"):
+        find_head(result_of(["[CLS]", "the", "cat", "[SEP]"], np.full((1, 1, 4, 4), 0.25)), query="cat")
 
 
 # --- the shipped sentence set and the real model ------------------------------------------------

@@ -1,4 +1,4 @@
-"""Small Markdown tables for pages (rendered by myst-nb): tokens with their ids, rounded matrices."""
+"""Markdown tables for pages (rendered by myst-nb): tokens with their ids, rounded matrices, Clark's stages."""
 
 from __future__ import annotations
 
@@ -7,9 +7,12 @@ from typing import Any
 
 import numpy as np
 
-from .attention import AttentionResult
+from ..core.attention import AttentionResult
+from ..core.fmt import layer_range, pct
+from ..core.shares import CATEGORIES, CLARK_STAGE, LayerShares, clark_stages
+from .labels import CATEGORY_LABELS, STAGE_LABELS
 
-__all__ = ["matrix_table", "token_table"]
+__all__ = ["clark_table", "matrix_table", "token_table"]
 
 
 def _cell(text: str) -> str:
@@ -42,3 +45,22 @@ def matrix_table(
         for label, row in zip(row_labels, m, strict=True)
     ]
     return "\n".join([head, rule, *rows])
+
+
+def clark_table(short: LayerShares, long: LayerShares) -> str:
+    """For each of Clark et al.'s three stages, the shares of [CLS], [SEP] and punctuation (long pair, short inputs)."""
+    i = CATEGORIES.index
+    rows = [
+        "| 段階 | Layer | Clark らの BERT-base で多い相手 "
+        "| 長い 2 文：[CLS] / [SEP] / 句読点 | 短い例文：[CLS] / [SEP] / 句読点 |",
+        "|---|---|---|---|---|",
+    ]
+    for stage, layers in clark_stages(long.n_layers).items():
+        cells = []
+        for shares in (long, short):
+            m = shares.mean_over(layers)
+            cells.append(" / ".join(pct(m[i(c)]) for c in ("cls", "sep", "punct")))
+        expected = CATEGORY_LABELS[CLARK_STAGE[stage]]
+        label = "「.」と「,」" if CLARK_STAGE[stage] == "punct" else expected
+        rows.append(f"| {STAGE_LABELS[stage]} | {layer_range(layers)} | {label} | {cells[0]} | {cells[1]} |")
+    return "\n".join(rows)
