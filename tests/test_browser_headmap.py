@@ -94,8 +94,8 @@ def test_hostile_tokens_stay_text(browser, loaded, single):
     """A token that looks like HTML is drawn as that text: no element is created, no script runs."""
     import dataclasses
 
-    from attnviz.headmap import headmap_widget
     from attnviz.heads import measure_heads
+    from attnviz.views.headmap import headmap_widget
 
     evil = ("</script><script>window.__pwned=1</script>", '<img src=x onerror="window.__pwned=2">')
     result = dataclasses.replace(single, tokens=(single.tokens[0], *evil, *single.tokens[3:]))

@@ -14,7 +14,7 @@ from .attention import DECIMALS, MAX_VIEW_TOKENS, AttentionResult, ViewTooLargeE
 from .errors import AttnvizError, InputError, ModelLoadError  # noqa: E402
 from .heads import HeadHit, find_head  # noqa: E402
 from .models import LoadedModel, ModelInfo, load_model  # noqa: E402
-from .neuron import neuron_model, neuron_view  # noqa: E402
+from .views.neuron import neuron_model, neuron_view  # noqa: E402
 
 __all__ = [
     "DECIMALS",

@@ -1,4 +1,4 @@
-"""BERTviz's neuron view, fed from the same weights as everything else.
+"""BERTviz's neuron view, fed from the same weights as everything else (the view kind "neuron" draws it).
 
 The neuron view needs BERTviz's own BERT classes (``bertviz.transformers_neuron_view``), whose
 ``from_pretrained`` downloads from addresses that no longer answer and silently returns ``None`` for
@@ -15,8 +15,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .attention import DECIMALS
-from .models import LoadedModel, load_model
+from ..attention import DECIMALS
+from ..models import LoadedModel, load_model
 
 __all__ = ["neuron_model", "neuron_view"]
 
@@ -97,7 +97,7 @@ def neuron_view(
     from bertviz.neuron_view import show
     from IPython.display import HTML
 
-    from .attention import _check_sentence
+    from ..attention import _check_sentence
 
     _check_sentence(sentence_a, "sentence_a")
     if sentence_b:

@@ -1,0 +1,1 @@
+"""Figures (matplotlib) and Markdown tables, drawn from the numbers the package computes."""
