@@ -7,7 +7,8 @@ import pytest
 import attnviz
 from attnviz.devtools.site import HTML, PageLog, serve
 from attnviz.devtools.views import draw_all
-from attnviz.sphinx import compact, strip_remote_scripts, write_static
+from attnviz.sphinx import strip_remote_scripts, write_static
+from attnviz.views import rewrite
 
 PAGE = "book/appendix_views.html"
 pytestmark = pytest.mark.browser
@@ -100,9 +101,9 @@ def test_markup_in_a_sentence_is_shown_as_text(tmp_path, browser):
     from bertviz import head_view
 
     r = attnviz.attend("</script><img src=x onerror=alert(1)> is not a cat")
-    body = compact.rewrite(strip_remote_scripts(head_view(r.attention, r.tokens, html_action="return").data)).body
+    body = rewrite(strip_remote_scripts(head_view(r.attention, r.tokens, html_action="return").data)).body
     write_static(tmp_path / "attnviz")
-    scripts = '<script defer src="attnviz/views.js"></script>'
+    scripts = '<script type="module" src="attnviz/views.js"></script>'
     (tmp_path / "index.html").write_text(
         f"<!doctype html><html><head><link rel=icon href=data:,>{scripts}</head><body>{body}</body></html>"
     )
