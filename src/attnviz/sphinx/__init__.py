@@ -75,7 +75,7 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[s
         return
     try:
         page = views.rewrite(strip_remote_scripts(body))
-    except views.BertvizFormatError as exc:
+    except views.ViewFormatError as exc:
         raise ExtensionError(f"{pagename}: {exc}") from exc
     context["body"] = page.body
     # Added here, these go to this page only. views.js imports the kinds' modules when a view is near.

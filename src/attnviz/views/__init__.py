@@ -31,7 +31,7 @@ from functools import partial
 from . import bertviz, compact
 from .compact import BertvizFormatError
 from .headmap import HEADMAP
-from .kind import LAZY_TAG, Found, ViewKind, lazy_tag
+from .kind import LAZY_TAG, Found, ViewFormatError, ViewKind, lazy_tag
 
 __all__ = [
     "KINDS",
@@ -39,6 +39,7 @@ __all__ = [
     "BertvizFormatError",
     "Found",
     "Rewritten",
+    "ViewFormatError",
     "ViewKind",
     "kinds_in",
     "lazy_tag",
@@ -114,7 +115,7 @@ def _replace(body: str, found: list[tuple[ViewKind, Found]]) -> str:
     pos = 0
     for kind, item in sorted(found, key=lambda pair: pair[1].start):
         if item.start < pos:
-            raise BertvizFormatError(f"two views claim the same part of the page ({kind.name} at {item.start})")
+            raise ViewFormatError(f"two views claim the same part of the page ({kind.name} at {item.start})")
         pieces.append(body[pos : item.start])
         if item.params is not None:
             if kind.encode is None or item.root is None:
@@ -128,15 +129,18 @@ def _replace(body: str, found: list[tuple[ViewKind, Found]]) -> str:
 def rewrite(body: str) -> Rewritten:
     """``body`` with every view of every kind in its lazy form: what a kind's ``find`` points at becomes
     one :func:`lazy_tag` (its data encoded), and the code and style that a notebook output inlined are
-    removed (the site serves one copy). Raises :class:`BertvizFormatError` if an output's format changed."""
+    removed (the site serves one copy). Raises :class:`ViewFormatError` if an output's format changed."""
     kinds = kinds_in(body)
     found = [(kind, item) for kind in kinds if kind.find for item in kind.find(body)]
     text = _replace(body, found)
     assets = {asset for kind in KINDS.values() for asset in kind.assets}
     text = INLINE_ASSET.sub(lambda m: "" if m.group(2) in assets else m.group(0), text)
-    leftovers = sorted({left for kind in KINDS.values() for left in kind.leftovers})
     for script in ANY_SCRIPT.findall(text):  # prose may mention these names; scripts may not
-        for leftover in leftovers:
-            if leftover in script:
-                raise compact.fail(f"a script with {leftover!r} is left in the page after rewriting")
+        for kind in KINDS.values():
+            for leftover in kind.leftovers:
+                if leftover in script:
+                    what = f"a script with {leftover!r} is left in the page after rewriting"
+                    if kind.leftovers == bertviz.LEFTOVERS:
+                        raise compact.fail(what)
+                    raise ViewFormatError(f"{what}: the output of view kind {kind.name!r} changed its format")
     return Rewritten(text, views=LAZY_TAG.findall(text))

@@ -22,6 +22,8 @@ from typing import Any, Literal
 
 import numpy as np
 
+from .kind import ViewFormatError
+
 __all__ = ["FORMAT", "VIEWS", "BertvizFormatError", "View", "check", "decode", "encode", "encode_checked"]
 
 View = Literal["head", "model", "neuron"]
@@ -33,7 +35,7 @@ I16 = {"dtype": "i16", "scale": 1000}  # neuron queries and keys: exact thousand
 PARTS = ("all", "a", "b")
 
 
-class BertvizFormatError(ValueError):
+class BertvizFormatError(ViewFormatError):
     """BERTviz's output is not what this module knows how to rewrite."""
 
 

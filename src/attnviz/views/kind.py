@@ -17,10 +17,14 @@ from typing import Any
 
 from ..web import safe_json
 
-__all__ = ["LAZY_TAG", "Found", "ViewKind", "lazy_tag"]
+__all__ = ["LAZY_TAG", "Found", "ViewFormatError", "ViewKind", "lazy_tag"]
 
 #: A lazy view's data tag in a page (group 1: the kind's name).
 LAZY_TAG = re.compile(r'<script type="application/json" data-attnviz-view="([\w-]+)"')
+
+
+class ViewFormatError(ValueError):
+    """A view's output is not what its kind knows how to rewrite (the build stops, naming the page)."""
 
 
 @dataclass(frozen=True)
