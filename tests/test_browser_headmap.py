@@ -105,7 +105,7 @@ def test_hostile_tokens_stay_text(browser, loaded, single):
     import dataclasses
 
     from attnviz.core.heads import measure_heads
-    from attnviz.headmap import headmap_widget
+    from attnviz.views.headmap import headmap_widget
 
     evil = ("</script><script>window.__pwned=1</script>", '<img src=x onerror="window.__pwned=2">')
     result = dataclasses.replace(single, tokens=(single.tokens[0], *evil, *single.tokens[3:]))

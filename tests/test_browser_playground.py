@@ -18,6 +18,9 @@ from attnviz_devtools.site import PageLog
 
 pytestmark = pytest.mark.browser
 
+# The widget's modules export what the tests use; importing the page's own entry module gives the page's instance.
+PLAYGROUND = "import(new URL('../_static/attnviz/playground/playground.js', location.href))"
+
 PAGE = "book/playground.html"
 DRAWN = "[data-attnviz-playground][data-state=drawn]"
 ERROR = "[data-attnviz-playground][data-state=error]"
@@ -120,7 +123,7 @@ def test_browser_weights_match_pytorch(offline_page):
     bundled = attnviz.load_model("bundled")
     pairs = []
     for a, b in course_sentences().checks:
-        got = page.evaluate("([a, b]) => window.attnvizPlayground.infer(a, b)", [a, b])
+        got = page.evaluate(f"async ([a, b]) => (await {PLAYGROUND}).infer(a, b)", [a, b])
         enc, ref = torch_attentions(bundled, a, b)
         assert got["ids"] == enc["input_ids"][0].tolist()
         pairs.append((np.asarray(got["data"], dtype=np.float32).reshape(got["dims"]), ref))
@@ -134,7 +137,7 @@ def test_browser_token_ids_equal_python(offline_page):
     page, log, blocked = offline_page(PAGE)
     tokenizer = attnviz.load_model("bundled").tokenizer
     for a, b in [*course_sentences().checks, *TRICKY]:
-        got = page.evaluate("([a, b]) => window.attnvizPlayground.encode(a, b)", [a, b])
+        got = page.evaluate(f"async ([a, b]) => (await {PLAYGROUND}).encode(a, b)", [a, b])
         want = tokenizer(a, b)
         assert got["ids"] == want["input_ids"], (a, b)
         assert got["tokenTypeIds"] == want["token_type_ids"], (a, b)
@@ -154,7 +157,7 @@ def test_word_final_sigma_is_where_the_raw_js_tokenizer_differs(offline_page):
         }"""
     )
     python = attnviz.load_model("bundled").tokenizer("ΟΔΟΣ")["input_ids"]
-    widget = page.evaluate("() => window.attnvizPlayground.encode('ΟΔΟΣ')")["ids"]
+    widget = page.evaluate(f"async () => (await {PLAYGROUND}).encode('ΟΔΟΣ')")["ids"]
     assert raw != python, "the JS tokenizer now lowercases a final Σ like Python: drop the workaround"
     assert widget == python
 
@@ -176,12 +179,12 @@ def test_shared_url_reproduces_the_view(offline_page):
     url = page.locator(".attnviz-pg-share-link").get_attribute("href")
     assert "a=The+dog+chased+the+ball" in url and "b=It+was+red" in url
     assert page.url == url
-    first = page.evaluate("window.attnvizPlayground.widgets[0].last.ids")
+    first = page.evaluate(f"async () => (await {PLAYGROUND}).widgets[0].last.ids")
     other, _, _ = offline_page(url.split("/", 3)[3])
     other.wait_for_selector(DRAWN, timeout=60_000)
     assert other.locator(".attnviz-pg-a").input_value() == "The dog chased the ball"
     assert other.locator(".attnviz-pg-b").input_value() == "It was red"
-    assert other.evaluate("window.attnvizPlayground.widgets[0].last.ids") == first
+    assert other.evaluate(f"async () => (await {PLAYGROUND}).widgets[0].last.ids") == first
     assert other.locator(".attnviz-pg-head #filter option").count() == 5
     assert blocked == []
 

@@ -10,9 +10,10 @@ import re
 import pytest
 
 import attnviz
-from attnviz.sphinx import compact, strip_remote_scripts, write_static
+from attnviz.sphinx import strip_remote_scripts, write_static
+from attnviz.views import rewrite
 from attnviz_devtools.project import code_cells
-from attnviz_devtools.site import PageLog, serve
+from attnviz_devtools.site import HTML, PageLog, serve
 from attnviz_devtools.views import draw_all
 
 PAGE = "book/appendix_views.html"
@@ -96,9 +97,9 @@ def test_markup_in_a_sentence_is_shown_as_text(tmp_path, browser):
     from bertviz import head_view
 
     r = attnviz.attend("</script><img src=x onerror=alert(1)> is not a cat")
-    body = compact.rewrite(strip_remote_scripts(head_view(r.attention, r.tokens, html_action="return").data)).body
+    body = rewrite(strip_remote_scripts(head_view(r.attention, r.tokens, html_action="return").data)).body
     write_static(tmp_path / "attnviz")
-    scripts = '<script defer src="attnviz/views.js"></script>'
+    scripts = '<script type="module" src="attnviz/views.js"></script>'
     (tmp_path / "index.html").write_text(
         f"<!doctype html><html><head><link rel=icon href=data:,>{scripts}</head><body>{body}</body></html>"
     )

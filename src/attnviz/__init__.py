@@ -17,7 +17,7 @@ from .core.attention import DECIMALS, MAX_VIEW_TOKENS, AttentionResult, attend  
 from .core.errors import AttnvizError, InputError, ModelLoadError, ViewTooLargeError  # noqa: E402
 from .core.heads import HeadHit, find_head  # noqa: E402
 from .core.models import LoadedModel, ModelInfo, load_model  # noqa: E402
-from .neuron import neuron_model, neuron_view  # noqa: E402
+from .views.neuron import neuron_model, neuron_view  # noqa: E402
 
 __all__ = [
     "DECIMALS",

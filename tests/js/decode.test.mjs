@@ -1,9 +1,8 @@
 // Unit tests of attnviz/web/decode.js (node --test tests/js/).
-"use strict";
-const test = require("node:test");
-const assert = require("node:assert/strict");
-const path = require("node:path");
-const { decodeParams, unpack, FORMAT } = require(path.join(__dirname, "../../src/attnviz/web/decode.js"));
+import assert from "node:assert/strict";
+import test from "node:test";
+
+import { decodeParams, FORMAT, unpack } from "../../src/attnviz/web/decode.js";
 
 function b64(bytes) { return Buffer.from(bytes).toString("base64"); }
 

@@ -1,10 +1,9 @@
 // Unit tests of attnviz/web/search.js (node --test tests/js/). The agreement with the Python
 // splitter on real page text is checked by tests/test_web_js.py.
-"use strict";
-const test = require("node:test");
-const assert = require("node:assert/strict");
-const path = require("node:path");
-const { splitQuery } = require(path.join(__dirname, "../../src/attnviz/web/search.js"));
+import assert from "node:assert/strict";
+import test from "node:test";
+
+import { splitQuery } from "../../src/attnviz/web/search.js";
 
 test("kanji and kana runs become character bigrams", () => {
   assert.deepEqual(splitQuery("自己注意"), ["自己", "己注", "注意"]);

@@ -1,4 +1,4 @@
-"""BERTviz's neuron view, fed from the same weights as everything else.
+"""BERTviz's neuron view, fed from the same weights as everything else (the view kind "neuron" draws it).
 
 The neuron view needs BERTviz's own BERT classes (``bertviz.transformers_neuron_view``), whose
 ``from_pretrained`` downloads from addresses that no longer answer and silently returns ``None`` for
@@ -15,8 +15,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .core.attention import DECIMALS
-from .core.models import LoadedModel, load_model
+from ..core.attention import DECIMALS
+from ..core.models import LoadedModel, load_model
 
 __all__ = ["neuron_model", "neuron_view"]
 
@@ -91,13 +91,13 @@ def neuron_view(
     """BERTviz's neuron view as an ``IPython.display.HTML`` object, with numbers rounded.
 
     Same output as ``bertviz.neuron_view.show(..., html_action="return")``, but the query, key and
-    attention numbers are rounded to :data:`~attnviz.attention.DECIMALS` decimals, which makes the
+    attention numbers are rounded to :data:`~attnviz.core.attention.DECIMALS` decimals, which makes the
     page several times lighter.
     """
     from bertviz.neuron_view import show
     from IPython.display import HTML
 
-    from .core.attention import _check_sentence
+    from ..core.attention import _check_sentence
 
     _check_sentence(sentence_a, "sentence_a")
     if sentence_b:
