@@ -189,6 +189,19 @@ def test_shared_url_reproduces_the_view(offline_page):
     assert blocked == []
 
 
+def test_instructor_guide_share_link_draws_its_pair(offline_page):
+    """The guide's ready-made pair link, followed by a click, fills both inputs and draws the pair's view."""
+    page, log, blocked = offline_page("book/instructor_guide.html")
+    link = page.locator("main a[href*='playground.html?'][href*='b=']").first
+    cells = link.locator("xpath=ancestor::tr").locator("td").all_inner_texts()
+    link.click()
+    page.wait_for_selector(DRAWN, timeout=60_000)
+    a, b = page.locator(".attnviz-pg-a").input_value(), page.locator(".attnviz-pg-b").input_value()
+    assert a and b and a in cells and b in cells, (a, b, cells)
+    assert page.locator(".attnviz-pg-head #filter option").count() == 5  # BERTviz's A/B filter: a pair
+    assert log.errors == [] and log.failed == [] and blocked == []
+
+
 def test_miniwork_widget_links_to_the_playground(offline_page):
     page, log, blocked = offline_page("book/05_miniwork.html")
     assert page.locator("[data-attnviz-playground]").count() == 1

@@ -28,7 +28,7 @@ from urllib.parse import unquote, urlsplit
 from .engine_sessions import Session, open_session
 from .engines import Engine
 from .project import HTML
-from .views import REVEAL, VIEWS
+from .views import REVEAL, TAGS
 
 __all__ = [
     "PLAYGROUND",
@@ -120,7 +120,7 @@ def serve_probed(root: Path = HTML, overrides: Mapping[str, bytes] | None = None
 
 
 class _ViewCounter(HTMLParser):
-    """Counts what :data:`.views.VIEWS` selects: ``div[id^=bertviz-]`` and ``.attnviz-headmap``."""
+    """Counts what :data:`.views.TAGS` selects: one ``<script data-attnviz-view>`` data tag per lazily drawn view."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -128,9 +128,7 @@ class _ViewCounter(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
-        if tag == "div" and (found.get("id") or "").startswith("bertviz-"):
-            self.count += 1
-        elif "attnviz-headmap" in (found.get("class") or "").split():
+        if tag == "script" and "data-attnviz-view" in found:
             self.count += 1
 
 
@@ -212,7 +210,7 @@ def walk_site(
     for path in pages:
         opened = time.perf_counter()
         session.open(base + path)
-        views = session.run(f"{call}.views({REVEAL}, {json.dumps(VIEWS)}, {view_timeout_ms})")
+        views = session.run(f"{call}.views({REVEAL}, {json.dumps(TAGS)}, {view_timeout_ms})")
         if path == PLAYGROUND:
             started = time.perf_counter()
             session.type(".attnviz-pg-a", SENTENCE)

@@ -2,7 +2,7 @@
  * engine and under every driver. The file is one expression, an object of functions; the driver evaluates
  * `(<this file>).<step>(...)` and awaits the promise it returns.
  *
- * views(reveal, selector, timeoutMs): for each view root in page order, open the closed tab or dropdown it
+ * views(reveal, selector, timeoutMs): for each view in page order (selector finds the data tag that names its root), open the closed tab or dropdown it
  *   sits in (reveal.js), scroll it to the middle of the window so that views.js draws it, and wait until it
  *   carries data-attnviz-drawn. A view counts as drawn when it also holds what it draws: SVG lines
  *   (BERTviz's head, model and neuron views) or the buttons of a head map. -> [{id, view, drawn, marks, ms}]
@@ -13,7 +13,8 @@
   async views(reveal, selector, timeoutMs) {
     const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
     const results = [];
-    for (const root of document.querySelectorAll(selector)) {
+    for (const tag of document.querySelectorAll(selector)) {
+      const root = document.getElementById(tag.getAttribute("data-root"));
       const started = performance.now();
       reveal(root);
       root.scrollIntoView({ block: "center" });
