@@ -81,7 +81,7 @@ def test_a_change_in_the_package_or_the_model_re_executes_every_page(project, mo
     _build(src)
     assert _runs(log) == ["a", "b"], "nothing re-executed when neither the code nor the package changed"
 
-    (package / "attention.py").write_text((package / "attention.py").read_text() + "\n# edited\n")
+    (package / "core" / "attention.py").write_text((package / "core" / "attention.py").read_text() + "\n# edited\n")
     _build(src)
     assert _runs(log) == ["a", "a", "b", "b"], "an edit under src/attnviz re-executes every page"
 

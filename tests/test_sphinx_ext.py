@@ -57,7 +57,7 @@ def test_cache_key_follows_the_package_and_the_model(tmp_path, monkeypatch):
     monkeypatch.setenv("ATTNVIZ_MODEL", "bundled")
     key = cache_mod.cache_key()
     assert cache_mod.cache_key() == key
-    (root / "attention.py").write_text((root / "attention.py").read_text() + "\n# edited\n")
+    (root / "core" / "attention.py").write_text((root / "core" / "attention.py").read_text() + "\n# edited\n")
     edited = cache_mod.cache_key()
     assert edited != key
     (root / "sphinx" / "cache.py").write_text("# the extension does not change page outputs\n")
