@@ -160,7 +160,7 @@ def test_views_draw_only_when_near_or_opened(site, browser, loaded):
     ).body
     (folder / "lazy.html").write_text(
         "<!doctype html><html><head><meta charset=utf-8><link rel=icon href=data:,>"
-        '<script defer src="_static/attnviz/views.js"></script></head><body>'
+        '<script type="module" src="_static/attnviz/views.js"></script></head><body>'
         "<script>window.drawnEvents = []; document.addEventListener('attnviz:drawn', "
         "e => window.drawnEvents.push([e.target.id, e.detail.view]));</script>"
         f"{body}</body></html>",
