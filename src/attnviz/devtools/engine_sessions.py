@@ -123,7 +123,11 @@ class BidiSession:
             )
         self.answers: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
-        self.version = self._call("version")
+        try:
+            self.version = self._call("version")  # the first answer: Firefox has started, or why not
+        except Exception:
+            self.close()
+            raise
 
     def _read(self) -> None:
         assert self.process.stdout is not None
