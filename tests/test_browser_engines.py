@@ -44,18 +44,28 @@ def test_every_view_and_the_playground_draw_with_no_js_error(name):
     assert PLAYGROUND in pages
     report = run_engine(engine, pages)
     print(f"\n{engine.describe()}\n{report.summary()}\nseconds per page: {report.timings()}")
-    # every view the built HTML holds was found in the page, and drew
-    assert [(p.path, len(p.views)) for p in report.pages] == [(p.path, p.expected) for p in report.pages]
-    assert report.expected >= 1
-    assert [u for p in report.pages for u in p.undrawn] == []
-    assert report.drawn == report.expected
+    found = problems(report)
+    assert found == [], "\n".join([report.summary(), *found])
+    assert report.expected >= 1 and report.drawn == report.expected
+
+
+def problems(report) -> list[str]:
+    """Everything that went wrong in one pass, one line each (all of them, not only the first)."""
+    found = [
+        f"{p.path}: {len(p.views)} views in the browser, {p.expected} in the built HTML"
+        for p in report.pages
+        if len(p.views) != p.expected
+    ]
+    found += [f"not drawn: {u}" for p in report.pages for u in p.undrawn]
     # the playground ran the model on the typed sentence and drew its tokens
     playground = report.playground
-    assert playground["state"] == "drawn", playground
-    assert {"[CLS]", "cat", "mat", "[SEP]"} <= set(playground["tokens"]), playground["tokens"]
-    # and nothing went wrong on the way
-    assert report.errors == []
-    assert report.failed == []
+    if playground.get("state") != "drawn":
+        found.append(f"playground: {playground.get('state')}: {playground.get('error')}")
+    elif not {"[CLS]", "cat", "mat", "[SEP]"} <= set(playground["tokens"]):
+        found.append(f"playground drew other tokens: {playground['tokens']}")
+    found += [f"JS error: {e}" for e in report.errors]
+    found += [f"failed request: {f}" for f in report.failed]
+    return found
 
 
 def test_the_pass_catches_a_view_that_does_not_draw_and_a_js_error():
@@ -81,4 +91,8 @@ def test_the_pass_catches_a_view_that_does_not_draw_and_a_js_error():
     assert any("self-check" in e and "uncaught" in e for e in glossary.errors), glossary.errors
     assert any("failed to load <script>" in e and "self-check-missing.js" in e for e in glossary.errors)
     assert report.failed == ["404 /book/self-check-missing.js"]
+    lines = problems(report)  # what the engine test would say
+    assert any(line.startswith(f"not drawn: {views} #bertviz-") for line in lines), lines
+    assert "failed request: 404 /book/self-check-missing.js" in lines
+    assert sum(line.startswith("JS error: ") for line in lines) == len(report.errors) >= 3
     assert SENTENCE not in report.summary()

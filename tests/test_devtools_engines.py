@@ -109,3 +109,26 @@ def test_expected_views_counts_what_the_browser_walk_selects(tmp_path):
         '<div class="attnviz-headmap wide"></div><span id="bertviz-x"></span><div class="attnviz-headmapx"></div>'
     )
     assert engine_run.expected_views("p.html", tmp_path) == 3
+
+
+def test_installing_tries_playwright_then_apt_get_and_says_so(nothing_there, monkeypatch):
+    tried = []
+
+    def run(command, log):
+        tried.append(" ".join(command[1:]))
+        log.append(f"`{' '.join(command[1:])}` exited with status 1")
+        return False
+
+    def apt(packages, log):
+        tried.append("apt-get install " + " ".join(packages))
+        log.append("apt-get: not root (run the command below with sudo)")
+        return False
+
+    monkeypatch.setattr(engines, "playwright_paths", lambda: {"webkit": "/nonexistent/pw_run.sh"})
+    monkeypatch.setattr(engines, "_run", run)
+    monkeypatch.setattr(engines, "_apt_install", apt)
+    found = engines.ensure_engine("webkit")
+    assert tried == ["-m playwright install webkit", "apt-get install webkit2gtk-driver xvfb"]
+    assert isinstance(found, engines.Missing)
+    line = found.line()
+    assert "\n" not in line and "playwright install webkit" in line and "apt-get: not root" in line

@@ -238,7 +238,7 @@ def run_engine(
     def work() -> Report:
         started = time.perf_counter()
         with serve_probed(root, overrides) as server, open_session(engine) as session:
-            report = Report(engine.title, session.version)
+            report = Report(engine.label, session.version.removeprefix("firefox/"))
             report.pages, report.playground = walk_site(session, server.base, pages, root, view_timeout_ms)
             report.failed = list(server.failed)
         report.seconds = time.perf_counter() - started

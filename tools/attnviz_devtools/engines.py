@@ -90,6 +90,12 @@ class Engine:
     def title(self) -> str:
         return TITLES[self.name]
 
+    @property
+    def label(self) -> str:
+        """The engine and its build: WebKit (WebKitGTK), Firefox (Playwright), ..."""
+        build = {"playwright": "Playwright", "webkitgtk": "WebKitGTK", "bidi": os.path.basename(self.path)}
+        return f"{self.title} ({build[self.driver]})"
+
     def describe(self) -> str:
         kind = {
             "playwright": f"Playwright's {self.title}",
