@@ -17,9 +17,9 @@ import pytest
 from bertviz import head_view, model_view
 
 import attnviz
-from attnviz_devtools.site import PageLog, serve
 from attnviz.sphinx import strip_remote_scripts, write_static
 from attnviz.views import rewrite
+from attnviz_devtools.site import PageLog, serve
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ import attnviz
 from attnviz.sphinx import strip_remote_scripts, write_static
 from attnviz.views import rewrite
 from attnviz_devtools.project import code_cells
-from attnviz_devtools.site import HTML, PageLog, serve
+from attnviz_devtools.site import PageLog, serve
 from attnviz_devtools.views import draw_all
 
 PAGE = "book/appendix_views.html"

@@ -10,8 +10,8 @@ import re
 import numpy as np
 import pytest
 
-from attnviz.draw.headmap import LABEL_NAMES_JA, headmap_figure, role_table
 from attnviz.core.heads import LABELS, measure_heads
+from attnviz.draw.headmap import LABEL_NAMES_JA, headmap_figure, role_table
 from attnviz.views.headmap import headmap_widget
 from attnviz.web import safe_json
 
