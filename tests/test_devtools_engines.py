@@ -96,6 +96,8 @@ def test_the_server_puts_the_probe_first_and_records_failed_requests(tmp_path):
         with pytest.raises(urllib.error.HTTPError):
             urllib.request.urlopen(server.base + "book/missing.js")
         failed = list(server.failed)
+        assert server.page("book/b.html") == overrides["book/b.html"].decode()
+        assert server.page("book/a.html") == (tmp_path / "book" / "a.html").read_text()
     head = page.index('<head lang="ja">') + len('<head lang="ja">')
     assert page[head:].startswith("<script>" + engine_run.PROBE)
     assert page.index("__attnvizErrors") < page.index('src="x.js"')
@@ -108,7 +110,7 @@ def test_expected_views_counts_what_the_browser_walk_selects(tmp_path):
         '<div id="bertviz-1"></div><div id="bertviz-2"><div id="vis"></div></div>'
         '<div class="attnviz-headmap wide"></div><span id="bertviz-x"></span><div class="attnviz-headmapx"></div>'
     )
-    assert engine_run.expected_views("p.html", tmp_path) == 3
+    assert engine_run.expected_views((tmp_path / "p.html").read_text()) == 3
 
 
 def test_installing_tries_playwright_then_apt_get_and_says_so(nothing_there, monkeypatch):

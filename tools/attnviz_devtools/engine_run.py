@@ -64,11 +64,17 @@ class ProbedServer:
     """
 
     def __init__(self, root: Path, overrides: Mapping[str, bytes] | None = None) -> None:
+        self.root, self.overrides = root, dict(overrides or {})
         self.failed: list[str] = []
-        handler = functools.partial(_ProbingHandler, self, dict(overrides or {}), directory=str(root))
+        handler = functools.partial(_ProbingHandler, self, directory=str(root))
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         self.base = f"http://127.0.0.1:{self._server.server_address[1]}/"
+
+    def page(self, path: str) -> str:
+        """The page as served (before the probe goes in)."""
+        override = self.overrides.get(path)
+        return override.decode("utf-8") if override is not None else (self.root / path).read_text(encoding="utf-8")
 
     def shutdown(self) -> None:
         self._server.shutdown()
@@ -76,8 +82,8 @@ class ProbedServer:
 
 
 class _ProbingHandler(http.server.SimpleHTTPRequestHandler):
-    def __init__(self, owner: ProbedServer, overrides: dict[str, bytes], *args: Any, **kwargs: Any) -> None:
-        self.owner, self.overrides = owner, overrides
+    def __init__(self, owner: ProbedServer, *args: Any, **kwargs: Any) -> None:
+        self.owner = owner
         super().__init__(*args, **kwargs)
 
     def do_GET(self) -> None:
@@ -86,7 +92,7 @@ class _ProbingHandler(http.server.SimpleHTTPRequestHandler):
             path += "index.html"
         if not path.endswith(".html"):
             return super().do_GET()
-        body = self.overrides.get(path)
+        body = self.owner.overrides.get(path)
         if body is None:
             file = Path(self.translate_path("/" + path))
             if not file.is_file():
@@ -132,10 +138,10 @@ class _ViewCounter(HTMLParser):
             self.count += 1
 
 
-def expected_views(page: str, root: Path = HTML) -> int:
-    """How many views the built page holds, read from its HTML (not from any browser)."""
+def expected_views(html: str) -> int:
+    """How many views a page holds, read from its HTML (not from any browser)."""
     counter = _ViewCounter()
-    counter.feed((root / page).read_text(encoding="utf-8"))
+    counter.feed(html)
     return counter.count
 
 
@@ -201,7 +207,7 @@ class Report:
 
 
 def walk_site(
-    session: Session, base: str, pages: list[str], root: Path = HTML, view_timeout_ms: int = VIEW_TIMEOUT_MS
+    session: Session, server: ProbedServer, pages: list[str], view_timeout_ms: int = VIEW_TIMEOUT_MS
 ) -> tuple[list[PageResult], dict[str, Any]]:
     """Each page opened in turn, every view drawn, the playground run once (on :data:`PLAYGROUND`)."""
     call = f"({WALK})"
@@ -209,7 +215,7 @@ def walk_site(
     playground: dict[str, Any] = {}
     for path in pages:
         opened = time.perf_counter()
-        session.open(base + path)
+        session.open(server.base + path)
         views = session.run(f"{call}.views({REVEAL}, {json.dumps(TAGS)}, {view_timeout_ms})")
         if path == PLAYGROUND:
             started = time.perf_counter()
@@ -218,7 +224,8 @@ def walk_site(
             playground = session.run(f"{call}.playground({PLAYGROUND_TIMEOUT_MS})")
             playground["seconds"] = time.perf_counter() - started
         errors = session.run(f"{call}.errors({SETTLE_MS})")
-        results.append(PageResult(path, expected_views(path, root), views, errors, time.perf_counter() - opened))
+        expected = expected_views(server.page(path))
+        results.append(PageResult(path, expected, views, errors, time.perf_counter() - opened))
     return results, playground
 
 
@@ -239,7 +246,7 @@ def run_engine(
         started = time.perf_counter()
         with serve_probed(root, overrides) as server, open_session(engine) as session:
             report = Report(engine.label, session.version.removeprefix("firefox/"))
-            report.pages, report.playground = walk_site(session, server.base, pages, root, view_timeout_ms)
+            report.pages, report.playground = walk_site(session, server, pages, view_timeout_ms)
             report.failed = list(server.failed)
         report.seconds = time.perf_counter() - started
         return report
