@@ -40,16 +40,16 @@ def test_offline_flag_skips_the_network(monkeypatch):
 
 def test_auto_falls_back_to_the_bundled_model_visibly(tmp_path):
     code = (
-        "import time; t = time.monotonic(); import attnviz; m = attnviz.load_model();"
-        "print(m.info.name, m.info.is_fallback, m.info.layers, m.info.heads, round(time.monotonic() - t, 1));"
+        "import attnviz; m = attnviz.load_model();"
+        "print(m.info.name, m.info.is_fallback, m.info.layers, m.info.heads);"
         "from attnviz.course.banner import describe_model; print(m.info.source, describe_model(m.info))"
     )
     proc = _run(code, tmp_path, ATTNVIZ_MODEL="auto")
     assert proc.returncode == 0, proc.stderr
     first, second = proc.stdout.strip().splitlines()
-    name, fallback, layers, heads, seconds = first.split()
+    # no wait for the network: the look-up itself is bounded by HUB_TIMEOUT_S (tested above)
+    name, fallback, layers, heads = first.split()
     assert (name, fallback, layers, heads) == ("all-MiniLM-L6-v2", "True", "6", "12")
-    assert float(seconds) < 30
     source, describe = second.split(" ", 1)
     assert source == "hub-unreachable"
     assert describe.endswith(
