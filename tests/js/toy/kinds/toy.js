@@ -1,4 +1,4 @@
-// A toy view kind for tests/test_view_kinds.py: registered there for one test build only, it proves that a
+// A toy view kind for tests/test_browser_view_kinds.py: registered there for one test build only, it proves that a
 // view kind needs nothing but its registry entry and this module (and its CSS) to be rewritten, drawn
 // lazily, named for assistive technology and given a text alternative.
 const SVG = "http://www.w3.org/2000/svg";
