@@ -152,3 +152,64 @@ def test_prose_may_name_require_but_a_leftover_script_may_not():
     assert rewrite(prose).body == prose
     with pytest.raises(compact.BertvizFormatError, match="left in the page"):
         rewrite('<script type="text/javascript">requirejs(["d3"], function (d3) {});</script>')
+
+
+# --- names before drawing (issue 16): the selects of BERTviz's markup are named in the page itself ----------
+
+SELECT_TAG = re.compile(r"<select\b[^>]*>")
+
+
+def test_every_select_is_named_in_the_rewritten_markup(loaded, pair):
+    outputs = {
+        "head": head_view(pair.attention, pair.tokens, sentence_b_start=pair.sentence_b_start, html_action="return"),
+        "model": model_view(pair.attention, pair.tokens, sentence_b_start=pair.sentence_b_start, html_action="return"),
+        "neuron": attnviz.neuron_view("The cat sat", "on the mat", model=loaded),
+    }
+    expected = {"head": ["layer", "filter"], "model": ["filter"], "neuron": ["layer", "att_head", "filter"]}
+    for view, output in outputs.items():
+        assert all("aria-label" not in tag for tag in SELECT_TAG.findall(output.data)), "BERTviz names none"
+        selects = SELECT_TAG.findall(rewrite(output.data).body)
+        ids = [re.search(r'id="(\w+)"', tag).group(1) for tag in selects]
+        assert ids == expected[view], view
+        for tag, ident in zip(selects, ids, strict=True):
+            assert f'aria-label="{bertviz.SELECT_NAMES[ident]}"' in tag, tag
+
+
+def test_a_single_sentence_head_view_names_its_layer_select(single):
+    body = rewrite(head_view(single.attention, single.tokens, html_action="return").data).body
+    assert SELECT_TAG.findall(body) == ['<select id="layer" aria-label="Layer（層）">']
+
+
+def test_a_named_select_keeps_its_name_and_an_unknown_one_stops_the_build(single):
+    html = head_view(single.attention, single.tokens, html_action="return").data
+    named = html.replace('<select id="layer">', '<select id="layer" aria-label="層">')
+    assert SELECT_TAG.findall(rewrite(named).body) == ['<select id="layer" aria-label="層">']
+    unknown = html.replace('<select id="layer"></select>', '<select id="layer"></select><select id="zoom"></select>')
+    with pytest.raises(compact.BertvizFormatError, match="no name for"):
+        rewrite(unknown)
+
+
+def test_only_the_views_own_markup_is_touched(single):
+    prose = '<p>A form elsewhere: <select id="layer"></select></p>'
+    html = head_view(single.attention, single.tokens, html_action="return").data
+    body = rewrite(prose + html).body
+    assert body.startswith(prose)
+
+
+def test_python_and_js_give_the_selects_the_same_names():
+    """a11y.js names the selects the playground makes in the browser: with the names the build writes."""
+    import subprocess
+    from pathlib import Path
+
+    from attnviz_devtools.engines import node
+
+    a11y = Path(attnviz.__file__).parent / "web" / "a11y.js"
+    script = f"import {{ SELECT_NAMES }} from {json.dumps(a11y.as_uri())}; console.log(JSON.stringify(SELECT_NAMES));"
+    done = subprocess.run(
+        [node() or pytest.fail("node is missing"), "--input-type=module", "-e", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert json.loads(done.stdout) == bertviz.SELECT_NAMES

@@ -58,6 +58,7 @@ def _bertviz_kind(view: compact.View) -> ViewKind:
         encode=partial(compact.encode_checked, view),
         decode=compact.decode,
         leftovers=bertviz.LEFTOVERS,
+        name_controls=bertviz.name_controls,
         generated=bertviz.site_scripts(view),
     )
 
@@ -128,11 +129,15 @@ def _replace(body: str, found: list[tuple[ViewKind, Found]]) -> str:
 
 def rewrite(body: str) -> Rewritten:
     """``body`` with every view of every kind in its lazy form: what a kind's ``find`` points at becomes
-    one :func:`lazy_tag` (its data encoded), and the code and style that a notebook output inlined are
-    removed (the site serves one copy). Raises :class:`ViewFormatError` if an output's format changed."""
+    one :func:`lazy_tag` (its data encoded), the controls in a view's markup get their accessible names
+    (its kind's ``name_controls``), and the code and style that a notebook output inlined are removed
+    (the site serves one copy). Raises :class:`ViewFormatError` if an output's format changed."""
     kinds = kinds_in(body)
     found = [(kind, item) for kind in kinds if kind.find for item in kind.find(body)]
     text = _replace(body, found)
+    for kind, item in found:  # names before drawing: a screen reader meets no unnamed control
+        if kind.name_controls is not None and item.root is not None:
+            text = kind.name_controls(text, item.root)
     assets = {asset for kind in KINDS.values() for asset in kind.assets}
     text = INLINE_ASSET.sub(lambda m: "" if m.group(2) in assets else m.group(0), text)
     for script in ANY_SCRIPT.findall(text):  # prose may mention these names; scripts may not

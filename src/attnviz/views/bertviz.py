@@ -6,11 +6,13 @@ inlined (the head and model views at the template marker ``PYTHON_PARAMS``; the 
 of its own, ``window.bertviz_params = {...}``, before its JS). :func:`finder` finds those scripts and their
 params; the registry (:mod:`attnviz.views`) replaces them with the compact data (:mod:`.compact`) in one
 lazy tag. :func:`bertviz_script` makes BERTviz's own JS file, unchanged, an ES module that the site serves
-once (``_static/attnviz/bertviz/<view>_view.js``).
+once (``_static/attnviz/bertviz/<view>_view.js``). :func:`name_controls` gives the selects of BERTviz's
+markup their accessible names in the built page, before anything draws.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -21,7 +23,7 @@ from ..web import read_text
 from .compact import View, bertviz_version, fail
 from .kind import Found
 
-__all__ = ["LEFTOVERS", "bertviz_script", "bertviz_template", "finder", "site_scripts"]
+__all__ = ["LEFTOVERS", "SELECT_NAMES", "bertviz_script", "bertviz_template", "finder", "name_controls", "site_scripts"]
 
 MARKER = "PYTHON_PARAMS"  # the template marker in head_view.js and model_view.js
 NEURON_PARAMS = "window.bertviz_params = "  # how neuron_view.py hands its params to neuron_view.js
@@ -29,6 +31,13 @@ SCRIPT = re.compile(r'<script type="(?:text|application)/javascript">(.*?)</scri
 #: What any BERTviz view script contains: if one of these is left after rewriting, its format changed.
 LEFTOVERS = ("requirejs(", "require.config(", NEURON_PARAMS.strip(), MARKER)
 WRAP = "bertviz-wrap.js"  # attnviz/web: the ES module template around BERTviz's file
+#: The accessible name of each <select> that BERTviz's markup holds, by its id. Each contains the word that
+#: BERTviz shows beside it ("Layer:", "Head:", "Attention:"). web/a11y.js gives the same names (its
+#: SELECT_NAMES) to selects made in the browser (the playground); tests/test_web_js.py keeps the two equal.
+SELECT_NAMES = {"layer": "Layer（層）", "att_head": "Head（ヘッド）", "filter": "Attention（表示する文の組み合わせ）"}
+SELECT = re.compile(r"<select\b([^>]*)>", re.I)
+SELECT_ID = re.compile(r"""\bid=["']?([\w-]+)""")
+VIS = re.compile(r"""<div id=["']?vis["'\s>]""")  # BERTviz's drawing area: its controls come before it
 
 
 def bertviz_template(view: View) -> str:
@@ -119,6 +128,29 @@ def _find_neuron_views(body: str) -> Iterator[Found]:
             pending = None
     if pending is not None:
         raise fail("window.bertviz_params without neuron_view.js after it")
+
+
+def name_controls(body: str, root: str) -> str:
+    """``body`` with every ``<select>`` in the markup of the view whose root element is ``root`` named
+    (``aria-label``, :data:`SELECT_NAMES`). A select that has a name already keeps it; one that BERTviz did
+    not write before stops the build (it would have no name until a script gave it one)."""
+    start = re.search(r"""<div id=["']?""" + re.escape(root) + r"""["'\s>]""", body)
+    vis = VIS.search(body, start.end()) if start else None
+    if start is None or vis is None:
+        raise fail(f"no markup with a drawing area for the view {root}")
+
+    def named(match: re.Match[str]) -> str:
+        attributes = match.group(1)
+        if "aria-label" in attributes.lower():
+            return match.group(0)
+        ident = SELECT_ID.search(attributes)
+        name = SELECT_NAMES.get(ident.group(1)) if ident else None
+        if name is None:
+            raise fail(f"a control that attnviz has no name for: {match.group(0)}")
+        return f'<select{attributes.rstrip()} aria-label="{html.escape(name)}">'
+
+    controls = SELECT.sub(named, body[start.start() : vis.start()])
+    return body[: start.start()] + controls + body[vis.start() :]
 
 
 def finder(view: View) -> Callable[[str], Iterator[Found]]:

@@ -56,6 +56,8 @@ class ViewKind:
     * ``encode``: the data a lazy tag holds, from what ``find`` found (its encoder; :func:`lazy_tag` calls
       it). ``decode``: back again, as the JS module reads it (for tests and build checks).
     * ``leftovers``: text no ``<script>`` may still hold after rewriting (then the output's format changed).
+    * ``name_controls``: ``(body, root) -> body`` with the controls of the view's own markup (its root element
+      ``root``) given their accessible names, so that they have them before anything draws.
     * ``generated``: files written into ``_static/attnviz/`` at build time (name -> text).
     * ``source``: the folder that ``module`` and ``css`` are read from, when it is not ``attnviz/web``.
     """
@@ -69,6 +71,7 @@ class ViewKind:
     encode: Callable[..., Any] | None = None
     decode: Callable[[Any], Any] | None = None
     leftovers: tuple[str, ...] = ()
+    name_controls: Callable[[str, str], str] | None = None
     generated: Callable[[], Mapping[str, str]] | None = None
     source: Traversable | None = field(default=None, compare=False)
 

@@ -2,19 +2,25 @@
  * attnviz: every view usable by keyboard and screen reader, without forking BERTviz.
  *
  * install() listens for the one "attnviz:drawn" event (drawn.js). For each drawn view it
- *   - names the <select>s (Layer, Head, Attention filter) and makes scroll containers focusable regions;
+ *   - names the <select>s (Layer, Head, Attention filter) that have no name yet: the built site's views have
+ *     theirs in the page's HTML already (attnviz.views.bertviz.name_controls, the same SELECT_NAMES), the
+ *     playground's are made in the browser;
+ *   - lets the view fit its drawing to what it holds, handle.layout(root) (the head view: no token cut off),
+ *     then makes scroll containers focusable regions;
  *   - runs the view's own keyboard code, handle.enhance(root, update) (head squares as checkboxes, tokens
  *     that show their lines when focused, ...; see kinds/*.js), again whenever the view redraws;
  *   - when the view has handle.table, adds a collapsed <details> after it: a table of each token's two
  *     strongest targets for what the view shows, updated when the view changes.
  * A view's handle is what its kind module's draw() resolved to:
- *   {params, title: "head view", enhance(root, update)?, table?: {controls(container, update, root)?, current(root)}}
+ *   {params, title: "head view", layout(root)?, enhance(root, update)?,
+ *    table?: {controls(container, update, root)?, current(root)}}
  *   current(root) -> {caption, left: tokens, right: tokens, rows: weights[i][j] (the rows of the table), layer}
  */
 import { onDrawn } from "./drawn.js";
 import { tableRows } from "./textalt.js";
 
-const SELECT_NAMES = { layer: "Layer（層）", att_head: "Head（ヘッド）", filter: "Attention（表示する文の組み合わせ）" };
+/** The accessible name of each BERTviz <select>, by its id (attnviz/views/bertviz.py's SELECT_NAMES, equal). */
+export const SELECT_NAMES = { layer: "Layer（層）", att_head: "Head（ヘッド）", filter: "Attention（表示する文の組み合わせ）" };
 const COLUMNS = ["見る側のトークン", "いちばん強い注意先（重み）", "2 番目（重み）"];
 const SUMMARY = "図の内容を表で読む（各トークンの注意先の上位 2 つ）";
 
@@ -133,6 +139,7 @@ export function enhance(root, handle = {}) {
   root.__attnvizA11y = { update };
   const apply = () => {
     nameSelects(root);
+    if (handle.layout) handle.layout(root); // before looking for what scrolls
     nameScrollContainers(root, handle.title);
     if (handle.enhance) handle.enhance(root, update);
   };

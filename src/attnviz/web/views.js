@@ -8,10 +8,12 @@
  * Nothing draws while the page loads: when a view comes near the viewport (IntersectionObserver; a view
  * hidden in a closed tab or dropdown has no box, so it draws when it is opened), this module imports the
  * kind's module (path relative to this file) and calls its draw(root, data), then marks the root drawn
- * (drawn.js: data-attnviz-drawn and the "attnviz:drawn" event, which a11y.js answers).
+ * (drawn.js: data-attnviz-drawn and the "attnviz:drawn" event, which a11y.js answers). A view that fails to
+ * draw says so in its own box, in Japanese, with what to try (failed.js); the other views draw as before.
  */
 import { install as installA11y } from "./a11y.js";
 import { markDrawn } from "./drawn.js";
+import { showFailure } from "./failed.js";
 import { loadModule } from "./load.js";
 
 const HERE = new URL("./", import.meta.url);
@@ -34,17 +36,24 @@ export async function drawView({ root, kind, module, tag }) {
   markDrawn(root, kind, handle);
 }
 
-function report(error) {
+/** Tell the reader in the view's box (and the console, for whoever debugs). */
+function failed(view, error) {
   console.error(error); // eslint-disable-line no-console
+  try {
+    showFailure(view.root, view.kind, error);
+  } catch (err) {
+    console.error(err); // eslint-disable-line no-console
+  }
 }
 
-// Views draw one at a time, in the order they come near (BERTviz's neuron view reads a global).
+// Views draw one at a time, in the order they come near (BERTviz's neuron view reads a global); one that
+// fails does not stop the others.
 let queue = Promise.resolve();
 const scheduled = new WeakSet();
 function schedule(view) {
   if (scheduled.has(view)) return;
   scheduled.add(view);
-  queue = queue.then(() => drawView(view)).catch(report);
+  queue = queue.then(() => drawView(view).catch((error) => failed(view, error)));
 }
 
 export function start(doc = document) {
