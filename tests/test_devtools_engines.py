@@ -107,8 +107,10 @@ def test_the_server_puts_the_probe_first_and_records_failed_requests(tmp_path):
 
 def test_expected_views_counts_what_the_browser_walk_selects(tmp_path):
     (tmp_path / "p.html").write_text(
-        '<div id="bertviz-1"></div><div id="bertviz-2"><div id="vis"></div></div>'
-        '<div class="attnviz-headmap wide"></div><span id="bertviz-x"></span><div class="attnviz-headmapx"></div>'
+        '<div id="bertviz-1"></div><script type="application/json" data-attnviz-view="head" data-root="bertviz-1">'
+        '{}</script><script type="application/json" data-attnviz-view="model" data-root="bertviz-2">{}</script>'
+        '<div class="attnviz-headmap"></div><script type="application/json" data-attnviz-view="headmap" '
+        'data-root="attnviz-headmap-x">{}</script><script src="x.js"></script><div id="bertviz-3"></div>'
     )
     assert engine_run.expected_views((tmp_path / "p.html").read_text()) == 3
 

@@ -123,10 +123,22 @@ def playground_parameters() -> set[str]:
     """The query parameters the built playground page reads from its own address: the names passed to
     ``.get()`` of the ``URLSearchParams`` made from ``location.search`` in the scripts that page loads."""
     names: set[str] = set()
-    for script in _soup(PLAYGROUND).find_all("script", src=True):
-        if not _local(script["src"]):
+    todo = [
+        ((HTML / PLAYGROUND).parent / urlsplit(script["src"]).path).resolve()
+        for script in _soup(PLAYGROUND).find_all("script", src=True)
+        if _local(script["src"])
+    ]
+    seen: set[Path] = set()
+    while todo:  # the scripts the page loads, and the ES modules they import (relative specifiers)
+        path = todo.pop()
+        if path in seen or not path.is_file():
             continue
-        js = ((HTML / PLAYGROUND).parent / urlsplit(script["src"]).path).resolve().read_text(encoding="utf-8")
+        seen.add(path)
+        js = path.read_text(encoding="utf-8")
+        todo += [
+            (path.parent / spec).resolve()
+            for spec in re.findall(r"""(?:from|import\()\s*["'](\.{1,2}/[^"']+)["']""", js)
+        ]
         for var in re.findall(r"(\w+)\s*=\s*new URLSearchParams\(\s*(?:window\.)?location\.search\s*\)", js):
             names |= set(re.findall(rf"\b{var}\.get\(\s*[\"']([^\"']+)[\"']\s*\)", js))
     return names
