@@ -93,6 +93,8 @@ class Engine:
     @property
     def label(self) -> str:
         """The engine and its build: WebKit (WebKitGTK), Firefox (Playwright), ..."""
+        if self.name == "chromium":
+            return self.title
         build = {"playwright": "Playwright", "webkitgtk": "WebKitGTK", "bidi": os.path.basename(self.path)}
         return f"{self.title} ({build[self.driver]})"
 
