@@ -130,6 +130,7 @@ def toy_site(tmp_path_factory):
         app = Sphinx(str(src), str(src), str(out), str(out / ".doctrees"), "html", status=None, warningiserror=True)
         app.build()
     assert "toy" not in views.KINDS, "registered for the build only"
+    (out / "favicon.ico").write_bytes(b"")  # the basic theme links none: Chromium asks for /favicon.ico
     return out
 
 
@@ -182,6 +183,7 @@ def test_toy_kind_draws_lazily_with_names_and_a_text_alternative(toy_site, brows
         # the text alternative: each token's two strongest targets, following the view's select
         details = page.locator("#toy-1 + details.attnviz-textalt")
         assert details.count() == 1 and details.evaluate("d => !d.open")
+        details.locator("summary").click()  # a closed <details> renders nothing: its cells have no innerText
         rows = details.locator("tbody tr")
         assert rows.count() == len(TOKENS)
         assert rows.nth(0).locator("th").inner_text() == "[CLS]"
