@@ -35,6 +35,10 @@ SNAPSHOT = """root => Array.from(root.querySelectorAll('svg, svg *')).map(el => 
     for (const a of el.attributes) if (a.name !== 'style' && !A11Y.has(a.name)) attrs[a.name] = a.value;
     if ('class' in attrs) attrs['class'] = attrs['class'].replace(/\\s*attnviz-focusable/, '');
     if (attrs['class'] === '') delete attrs['class'];
+    // the site fits a head view's root <svg> to its tokens (kinds/head.js layout, issue 16): not BERTviz's drawing
+    if (el.tagName === 'svg') { delete attrs['viewBox']; delete attrs['width']; }
+    if ('class' in attrs) attrs['class'] = attrs['class'].replace(/\\s*attnviz-fitted/, '');
+    if (attrs['class'] === '') delete attrs['class'];
     for (let i = 0; i < el.style.length; i++) attrs['style:' + el.style[i]] = el.style.getPropertyValue(el.style[i]);
     const text = Array.from(el.childNodes).filter(n => n.nodeType === 3).map(n => n.textContent).join('');
     return [el.tagName, attrs, text];
