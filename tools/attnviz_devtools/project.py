@@ -94,11 +94,28 @@ _GLUE = re.compile(r"\{glue(?::\w+)?\}\s*`?(\w+)")  # ```{glue} name  and  {glue
 _HIDDEN = {"remove-output", "remove-cell"}
 
 
+def _executed_notebook(docname: str) -> Path | None:
+    """The page's executed notebook with its outputs: the newest one in the build's jupyter-cache whose code
+    cells are the page's (myst-nb's copy in _build/jupyter_execute has no outputs when the page's execution was
+    taken from the cache, as on a clean build), else that copy."""
+    wanted = [source.strip() for source in code_cells(docname)] if (ROOT / f"{docname}.md").exists() else None
+    found = []
+    for path in (ROOT / "_build" / ".jupyter_cache").glob("*/executed/*/base.ipynb"):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        sources = ["".join(c["source"]).strip() for c in cells if c["cell_type"] == "code"]
+        if wanted is not None and sources == wanted:
+            found.append(path)
+    if found:
+        return max(found, key=lambda p: p.stat().st_mtime)
+    notebook = EXECUTED / f"{docname}.ipynb"
+    return notebook if notebook.exists() else None
+
+
 def shown_outputs(docname: str) -> list[dict[str, Any]]:
     """The outputs a built page shows, as its executed notebook holds them (``make book`` first): every output
     of a cell not tagged ``remove-output`` or ``remove-cell``, then each glued output the page's text names."""
-    notebook = EXECUTED / f"{docname}.ipynb"
-    if not notebook.exists():
+    notebook = _executed_notebook(docname)
+    if notebook is None:
         return []  # a page without code
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     shown = [
