@@ -2,16 +2,24 @@
  * attnviz playground: BERTviz's head view and model view of the browser's weights, drawn by BERTviz's own
  * code exactly as the site's views are (../bertviz.js, ../kinds/head.js, ../kinds/model.js), with the same
  * "attnviz:drawn" event (../drawn.js) and so the same accessibility (../a11y.js).
+ *
+ * Each view is drawn from some token positions and some layers of the weights (budget.js decides which):
+ * BERTviz gets only their slice, so it draws no more lines than the budget allows. Each draw reports
+ * {lines, ms}: the lines BERTviz drew for what is on screen and how long its task took (null: a newer draw of
+ * the same box replaced it before it began).
  */
 import { install as installA11y } from "../a11y.js";
 import { loadBertviz } from "../bertviz.js";
 import { markDrawn } from "../drawn.js";
 import * as headKind from "../kinds/head.js";
 import * as modelKind from "../kinds/model.js";
+import { headLines, modelLines, sliceAttention, splitWithin } from "./budget.js";
 import { compactView, filtersFor, headParams, modelParams } from "./encode.js";
 
 const KINDS = { head: headKind, model: modelKind };
 let viewCount = 0;
+let draws = 0;
+const latest = new WeakMap(); // container -> the number of its latest draw
 
 /** BERTviz's root div: the same markup its Python side writes (built with the DOM, names are fixed). */
 export function bertvizRoot(container, filters, withLayerSelect) {
@@ -39,23 +47,58 @@ export function bertvizRoot(container, filters, withLayerSelect) {
   return root;
 }
 
-async function drawView(kind, container, result, params) {
+/** The part of `result` a view shows: {tokens, split, attention} for these layers and token positions. */
+export function shownPart(result, layers, positions) {
+  const [L, , T] = result.attention.dims;
+  const all = layers.length === L && positions.length === T;
+  return {
+    tokens: positions.map((i) => result.tokens[i]),
+    split: splitWithin(positions, result.sentenceBStart),
+    attention: all ? result.attention : sliceAttention(result.attention, layers, positions),
+  };
+}
+
+/** Draw one view into `container`; null when a newer draw of the same container started meanwhile. */
+async function drawView(kind, container, part, params, lines) {
+  const mine = ++draws;
+  latest.set(container, mine);
   installA11y(document);
   await loadBertviz(kind); // before the old view is replaced: a failed download leaves it in place
-  const filters = filtersFor(result.sentenceBStart);
+  if (latest.get(container) !== mine) return null; // two draws in one task would take twice the budget
+  const started = performance.now();
+  const filters = filtersFor(part.split);
   const root = bertvizRoot(container, filters, kind === "head");
-  const data = compactView(kind, result.attention, result.tokens, result.sentenceBStart, params(root.id));
+  const data = compactView(kind, part.attention, part.tokens, part.split, params(root.id));
   const handle = await KINDS[kind].draw(root, data);
   markDrawn(root, kind, handle);
+  return measured(kind, started, lines);
 }
 
-/** result: {tokens, sentenceBStart, attention: {data, dims}} (see widget.js). */
-export function drawHeadView(container, result) {
-  const [layers] = result.attention.dims;
-  return drawView("head", container, result, (id) => headParams(id, layers));
+/** {lines, ms} of a draw that started at `started`; also a User Timing measure "attnviz-pg <kind>". */
+function measured(kind, started, lines) {
+  const ms = performance.now() - started;
+  if (performance.measure) performance.measure(`attnviz-pg ${kind}`, { start: started, duration: ms, detail: { lines } });
+  return { lines, ms };
 }
 
-export function drawModelView(container, result) {
+/**
+ * The head view of `result` ({tokens, sentenceBStart, attention: {data, dims}}, see widget.js) at these token
+ * positions (all layers: BERTviz draws one at a time). -> {lines, ms}
+ */
+export function drawHeadView(container, result, positions = [...Array(result.tokens.length).keys()], layer = null) {
   const [layers, heads] = result.attention.dims;
-  return drawView("model", container, result, (id) => modelParams(id, layers, heads));
+  const all = [...Array(layers).keys()];
+  const part = shownPart(result, all, positions);
+  const params = (id) => ({ ...headParams(id, layers), layer });
+  return drawView("head", container, part, params, headLines(positions.length, heads));
+}
+
+/** The model view of `result` for these layers (their numbers) and token positions. -> {lines, ms} */
+export function drawModelView(container, result, layers = null, positions = null) {
+  const [L, heads] = result.attention.dims;
+  const shownLayers = layers || [...Array(L).keys()];
+  const shownPositions = positions || [...Array(result.tokens.length).keys()];
+  const part = shownPart(result, shownLayers, shownPositions);
+  const params = (id) => modelParams(id, shownLayers, heads);
+  return drawView("model", container, part, params, modelLines(shownPositions.length, shownLayers.length, heads));
 }
