@@ -75,10 +75,12 @@ def share_link(tokens: int) -> str:
     return f"{PAGE}?{urlencode({'a': ' '.join(WORDS[i % len(WORDS)] for i in range(tokens - 2))})}"
 
 
-def main_thread_tasks(trace: bytes, since_ms: float) -> list[tuple[float, float, float]]:
-    """(start ms, wall ms, CPU ms) of the playground page's main-thread tasks from `since_ms` (its page time)."""
+def page_tasks(trace: bytes, since_ms: float, nav: dict | None = None) -> tuple[list, float, dict]:
+    """(start ms, wall ms, CPU ms) of the playground page's main-thread tasks from `since_ms` (its page time),
+    the CPU seconds its workers (the model's thread) used, and its navigation (a later trace has none)."""
     events = json.loads(trace)["traceEvents"]
-    nav = [e for e in events if e.get("name") == "navigationStart" and "playground.html" in str(e.get("args"))][-1]
+    if nav is None:
+        nav = [e for e in events if e.get("name") == "navigationStart" and "playground.html" in str(e.get("args"))][-1]
     thread, origin = (nav["pid"], nav["tid"]), nav["ts"]
     tasks = [
         ((e["ts"] - origin) / 1000, e["dur"] / 1000, e.get("tdur", 0) / 1000)
@@ -86,7 +88,14 @@ def main_thread_tasks(trace: bytes, since_ms: float) -> list[tuple[float, float,
         if e.get("name") == "RunTask" and e.get("ph") == "X" and (e["pid"], e["tid"]) == thread
         if e["ts"] >= origin + since_ms * 1000
     ]
-    return tasks
+    names = {(e["pid"], e["tid"]): e["args"].get("name", "") for e in events if e.get("name") == "thread_name"}
+    workers = {key for key, name in names.items() if key[0] == nav["pid"] and "Worker" in name}
+    worker_cpu = sum(
+        e.get("tdur", 0)
+        for e in events
+        if e.get("name") == "RunTask" and e.get("ph") == "X" and (e["pid"], e["tid"]) in workers
+    )
+    return tasks, worker_cpu / 1e6, nav
 
 
 def interact(page) -> None:
@@ -123,28 +132,33 @@ def budget_runs(browser, base: str) -> list[dict]:
         drawn = page.evaluate(
             f"""async () => {{
                 const w = (await {PLAYGROUND}).widgets[0];
-                return {{window: w.shown.positions.length, whole: w.shown.whole, inference: w.last.timings.inference}};
+                return {{window: w.shown.positions.length, whole: w.shown.whole, ...w.last.timings}};
             }}"""
         )
+        # two traces: until the view is usable (and the CPU the model's thread used), then the interactions
+        drawing, worker_cpu, nav = page_tasks(browser.stop_tracing(), loaded)
+        browser.start_tracing(page=page, categories=TRACE_CATEGORIES)
         interact(page)
-        trace = browser.stop_tracing()
-        tasks = main_thread_tasks(trace, loaded)
+        tasks = drawing + page_tasks(browser.stop_tracing(), loaded, nav)[0]
         observed = page.evaluate("window.__longTasks")
         draws = page.evaluate(
             "performance.getEntriesByType('measure').filter(m => m.name.startsWith('attnviz-pg'))"
             ".map(m => [m.name.slice(11), m.startTime, m.duration, m.detail.lines])"
         )
-        # each draw's own task: the trace's task that holds its measure -> lines per second of CPU
+        # each draw's own task: the traced task that overlaps its measure most -> lines per second of CPU
         rates = []
-        for _name, start, _ms, lines in draws:
-            holding = [t for t in tasks if t[0] <= start <= t[0] + t[1]]
-            if holding and holding[0][2] > 0:
-                rates.append(lines / holding[0][2] * 1000)
+        for _name, start, ms, lines in draws:
+            overlap = lambda t, a=start, b=start + ms: min(b, t[0] + t[1]) - max(a, t[0])  # noqa: E731
+            holding = max(tasks, key=overlap, default=None)
+            if holding and overlap(holding) > 0 and holding[2] > 0:
+                rates.append(lines / holding[2] * 1000)
         rows.append(
             {
                 "tokens": tokens,
                 "usable": usable,
+                "load": drawn["load"] / 1000,
                 "inference": drawn["inference"] / 1000,
+                "worker_cpu": worker_cpu,
                 "window": "whole" if drawn["whole"] else f"{drawn['window']} tokens",
                 "wall": max([d for s, d in observed if s >= loaded] or [0]),
                 "cpu": max([t[2] for t in tasks] or [0]),
@@ -159,11 +173,14 @@ def budget_runs(browser, base: str) -> list[dict]:
 
 def print_budget(rows: list[dict]) -> None:
     print("\nDrawing budget: share links opened with the model in the browser's cache (second visit)")
-    print("tokens | usable after | inference | head view shows | longest task: clock / CPU | draws (kind, ms, lines)")
+    print(
+        "tokens | usable after | of which: loading, inference | model's thread CPU | head view shows | "
+        "longest task: clock / CPU | draws (kind, ms, lines)"
+    )
     for r in rows:
         print(
-            f"{r['tokens']:>6} | {r['usable']:9.2f} s | {r['inference']:7.2f} s | {r['window']:>15} | "
-            f"{r['wall']:7.0f} / {r['cpu']:4.0f} ms | {r['draws']}"
+            f"{r['tokens']:>6} | {r['usable']:9.2f} s | {r['load']:14.2f} s, {r['inference']:5.2f} s | "
+            f"{r['worker_cpu']:15.2f} s | {r['window']:>15} | {r['wall']:7.0f} / {r['cpu']:4.0f} ms | {r['draws']}"
         )
     rates = [rate for r in rows for rate in r["rates"]]
     if rates:

@@ -108,8 +108,6 @@ export class Playground {
 
   setState(state) {
     this.root.dataset.state = state;
-    const busy = state === "loading" || state === "computing";
-    this.root.setAttribute("aria-busy", busy ? "true" : "false");
   }
 
   /** Fill an error box (explain()'s answer): the plain message, and what the browser said folded under 詳細. */
@@ -300,7 +298,8 @@ export class Playground {
   }
 
   async redrawHead(start) {
-    if (!this.last) return;
+    // only a drawn view moves (while a newer sentence is computed, the view on screen is the older one's)
+    if (!this.last || this.root.dataset.state !== "drawn") return;
     const result = this.last;
     try {
       await this.drawHead(result, start, this.headLayer());
