@@ -598,3 +598,27 @@ def test_every_script_loads_once(offline_page):
     srcs = page.evaluate("[...document.querySelectorAll('script[src]')].map(s => s.src)")
     assert len(srcs) == len(set(srcs)), srcs
     assert log.errors == []
+
+
+def test_a_long_pair_keeps_the_sentence_filters_in_its_window(offline_page):
+    a = " ".join(WORDS[i % len(WORDS)] for i in range(150))
+    b = " ".join(["sun"] * 80)
+    page, log, blocked = offline_page(f"{PAGE}?{urlencode({'a': a, 'b': b})}")
+    page.wait_for_selector(DRAWN, timeout=240_000)
+    assert page.locator(".attnviz-pg-budget").is_visible()
+    head = page.locator(".attnviz-pg-head")
+    assert head.locator("#filter option").count() == 5  # BERTviz's A/B filters: still a pair
+    left = drawn_tokens(page)
+    # the window is in sentence A; the [SEP] that ends A and the last [SEP] (of B) are always there
+    assert left[0] == "[CLS]" and left.count("[SEP]") == 2 and "sun" not in left, left
+    head.locator("#filter").select_option("3")  # Sentence A -> Sentence B: B's part of the window is its [SEP]
+    assert head.locator("svg #right text").all_text_contents() == ["[SEP]"]
+    # moved to the end: the window holds sentence B's last tokens, and the reader's filter stays
+    page.locator(".attnviz-pg-start").fill(str(page.locator(".attnviz-pg-start").get_attribute("max")))
+    settle(page)
+    assert head.locator("#filter").input_value() == "3"
+    assert "sun" in head.locator("svg #right text").all_text_contents()
+    head.locator("#filter").select_option("2")  # Sentence B -> Sentence B
+    right = head.locator("svg #right text").all_text_contents()
+    assert "sun" in right and right[-1] == "[SEP]", right
+    assert log.errors == [] and blocked == []

@@ -22,7 +22,7 @@ let draws = 0;
 const latest = new WeakMap(); // container -> the number of its latest draw
 
 /** BERTviz's root div: the same markup its Python side writes (built with the DOM, names are fixed). */
-export function bertvizRoot(container, filters, withLayerSelect) {
+export function bertvizRoot(container, filters, withLayerSelect, filterChosen = "0") {
   const id = `bertviz-playground-${++viewCount}`;
   const root = document.createElement("div");
   root.id = id;
@@ -38,6 +38,7 @@ export function bertvizRoot(container, filters, withLayerSelect) {
     const filter = document.createElement("select");
     filter.id = "filter";
     filters.forEach((f, i) => filter.add(new Option(f[0], String(i))));
+    filter.value = filterChosen;
     controls.append("Attention: ", filter);
   }
   const vis = document.createElement("div");
@@ -59,7 +60,7 @@ export function shownPart(result, layers, positions) {
 }
 
 /** Draw one view into `container`; null when a newer draw of the same container started meanwhile. */
-async function drawView(kind, container, part, params, lines) {
+async function drawView(kind, container, part, params, lines, filterChosen = "0") {
   const mine = ++draws;
   latest.set(container, mine);
   installA11y(document);
@@ -67,8 +68,9 @@ async function drawView(kind, container, part, params, lines) {
   if (latest.get(container) !== mine) return null; // two draws in one task would take twice the budget
   const started = performance.now();
   const filters = filtersFor(part.split);
-  const root = bertvizRoot(container, filters, kind === "head");
-  const data = compactView(kind, part.attention, part.tokens, part.split, params(root.id));
+  const chosen = Number(filterChosen) < filters.length ? String(filterChosen) : "0";
+  const root = bertvizRoot(container, filters, kind === "head", chosen);
+  const data = compactView(kind, part.attention, part.tokens, part.split, { ...params(root.id), default_filter: chosen });
   const handle = await KINDS[kind].draw(root, data);
   markDrawn(root, kind, handle);
   return measured(kind, started, lines);
@@ -83,14 +85,16 @@ function measured(kind, started, lines) {
 
 /**
  * The head view of `result` ({tokens, sentenceBStart, attention: {data, dims}}, see widget.js) at these token
- * positions (all layers: BERTviz draws one at a time). -> {lines, ms}
+ * positions (all layers: BERTviz draws one at a time), showing `layer` (null: the first) and the sentence
+ * filter `filter` (BERTviz's option value). -> {lines, ms}
  */
-export function drawHeadView(container, result, positions = [...Array(result.tokens.length).keys()], layer = null) {
+export function drawHeadView(container, result, positions = null, layer = null, filter = "0") {
   const [layers, heads] = result.attention.dims;
   const all = [...Array(layers).keys()];
-  const part = shownPart(result, all, positions);
+  const shown = positions || [...Array(result.tokens.length).keys()];
+  const part = shownPart(result, all, shown);
   const params = (id) => ({ ...headParams(id, layers), layer });
-  return drawView("head", container, part, params, headLines(positions.length, heads));
+  return drawView("head", container, part, params, headLines(shown.length, heads), filter);
 }
 
 /** The model view of `result` for these layers (their numbers) and token positions. -> {lines, ms} */

@@ -222,14 +222,14 @@ export class Playground {
       await viewer;
       if (stale()) return;
       this.result.hidden = false;
-      await this.drawHead(result, 1, null);
+      await this.drawHead(result, 1, {});
       // a long input starts with a small window, grown (a task per draw) while this browser draws fast enough
       for (let step = 0; step < GROWTH_STEPS && this.shown && !this.shown.whole; step++) {
         const wider = headWindow(result.tokens.length, result.sentenceBStart, headsOf(result), rate.lines(), 1);
         if (wider.positions.length <= this.shown.positions.length) break;
         await nextFrame();
         if (stale()) return;
-        await this.drawHead(result, this.shown.start, this.headLayer());
+        await this.drawHead(result, this.shown.start, this.headChoices());
       }
       if (stale()) return;
       const drawMs = performance.now() - drawStart;
@@ -260,10 +260,13 @@ export class Playground {
 
   // --- the head view within the budget ---------------------------------------------------------------------
 
-  /** Draw the head view of `result`: all of it if it fits the budget, else the window from `start`. */
-  async drawHead(result, start, layer) {
+  /**
+   * Draw the head view of `result`: all of it if it fits the budget, else the window from `start`; with the
+   * reader's choices of BERTviz's layer and sentence filter ({layer, filter}, see headChoices).
+   */
+  async drawHead(result, start, { layer = null, filter = "0" }) {
     const shown = headWindow(result.tokens.length, result.sentenceBStart, headsOf(result), rate.lines(), start);
-    const drawn = await drawHeadView(this.head, result, shown.positions, layer);
+    const drawn = await drawHeadView(this.head, result, shown.positions, layer, filter);
     if (!drawn) return null; // a newer draw replaced this one
     rate.record(drawn.lines, drawn.ms);
     this.shown = shown;
@@ -291,10 +294,14 @@ export class Playground {
     this.budgetWindow.textContent = BUDGET.window(start, start + size - 1, count);
   }
 
-  /** The head view's layer now (BERTviz's own select), to keep it when the window moves. */
-  headLayer() {
-    const select = this.head.querySelector("#layer");
-    return select && select.value !== "" ? +select.value : null;
+  /** The head view's layer and sentence filter now (BERTviz's own selects), kept when the window moves. */
+  headChoices() {
+    const layer = this.head.querySelector("#layer");
+    const filter = this.head.querySelector("#filter");
+    return {
+      layer: layer && layer.value !== "" ? +layer.value : null,
+      filter: filter ? filter.value : "0",
+    };
   }
 
   async redrawHead(start) {
@@ -302,7 +309,7 @@ export class Playground {
     if (!this.last || this.root.dataset.state !== "drawn") return;
     const result = this.last;
     try {
-      await this.drawHead(result, start, this.headLayer());
+      await this.drawHead(result, start, this.headChoices());
       if (this.last !== result) return;
       this.modelDrawnFor = null;
       this.drawModelIfOpen();
