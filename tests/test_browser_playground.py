@@ -484,6 +484,7 @@ def test_the_latest_sentence_wins_during_a_slow_download(offline_page):
         route.continue_()
     page.unroute("**/model.onnx")
     page.wait_for_selector(DRAWN, timeout=120_000)
+    assert page.evaluate("document.activeElement.className") == "attnviz-pg-b", "the focus stays where Enter was"
     tokens = page.locator(".attnviz-pg-head svg text").all_text_contents()
     assert "programming" in tokens and "fun" in tokens and "cat" not in tokens, tokens
     last = page.evaluate(
