@@ -1,7 +1,10 @@
 """The in-browser model widget in headless Chromium, with every request outside localhost blocked.
 
 Covers: a sentence and a pair drawn by BERTviz's head view (and the model view), the browser's weights
-against PyTorch's, the browser tokenizer's ids against Python's, a shared URL, and each error message.
+against PyTorch's, the browser tokenizer's ids against Python's, a shared URL, and each error message; the
+drawing budget (a 500-token share link draws a window with no long task, the window moves, a long pair keeps
+its filters), the latest request winning during a download, an error clearing the earlier view, plain
+Japanese errors and the keyboard focus, and each script loaded once.
 """
 
 from __future__ import annotations

@@ -106,3 +106,27 @@ export function drawModelView(container, result, layers = null, positions = null
   const params = (id) => modelParams(id, shownLayers, heads);
   return drawView("model", container, part, params, modelLines(shownPositions.length, shownLayers.length, heads));
 }
+
+/**
+ * Run BERTviz's head view once, off screen, on a small made-up input (heads × 4 × 4 lines), and remove it: the
+ * first draw of a page also compiles BERTviz's and d3's code, so without this the widget's first measure of
+ * how fast it draws (budget.js) would be several times too slow. The widget calls it while the model runs.
+ */
+export async function warmUp(heads) {
+  const draw = await loadBertviz("head");
+  const n = 4;
+  const host = document.createElement("div");
+  host.setAttribute("aria-hidden", "true");
+  host.style.cssText = "position:absolute;left:-10000px;top:0;width:960px;overflow:hidden;";
+  document.body.appendChild(host);
+  try {
+    const root = bertvizRoot(host, filtersFor(null), true);
+    const tokens = Array.from({ length: n }, (_, i) => `t${i}`);
+    const rows = () => Array.from({ length: n }, () => new Array(n).fill(1 / n));
+    const attn = [Array.from({ length: heads }, rows)];
+    draw({ ...headParams(root.id, 1), attention: [{ name: null, attn, left_text: tokens, right_text: tokens }] });
+    host.getBoundingClientRect(); // and lay it out, as a drawn view is
+  } finally {
+    host.remove();
+  }
+}

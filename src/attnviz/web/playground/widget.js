@@ -12,8 +12,7 @@
  * or code.
  */
 import { DrawRate, headLines, headWindow, modelLayers, WHOLE_MODEL_TOKENS } from "./budget.js";
-import { loadBertviz } from "../bertviz.js";
-import { drawHeadView, drawModelView } from "./bertviz-dom.js";
+import { drawHeadView, drawModelView, warmUp } from "./bertviz-dom.js";
 import { BUDGET, MESSAGES, PlaygroundError, checkInput, checkTokens, explain, hasWebAssembly } from "./messages.js";
 import { attend, encodeText, loadSession, loadTokenizer } from "./model.js";
 
@@ -197,8 +196,9 @@ export class Playground {
       if (stale()) return;
       const tokenizeMs = performance.now() - tStart;
       checkTokens(encoding.ids.length, facts.max_tokens);
-      // BERTviz's head view loads while the model does (a failure is reported as BERTviz's, before drawing)
-      const viewer = loadBertviz("head");
+      // BERTviz's head view loads, and runs once off screen, while the model loads and runs (a failure is
+      // reported as BERTviz's, before drawing)
+      const viewer = warmUp(facts.heads);
       viewer.catch(() => {}); // awaited below, unless a newer request wins first
       this.progressText.textContent = "モデルを読み込み中…";
       await loadSession(facts, (r, t) => this.onProgress(r, t));
