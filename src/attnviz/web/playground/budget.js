@@ -8,13 +8,13 @@
  * import it.
  *
  * The numbers, from headless Chromium on the 2-core build machine (benchmarks/browser_model.py, and the
- * issue's closing note): a view's task costs 12,000 to 18,000 lines per second of CPU, the head view and the
- * model view alike (BERTviz's own code is a small part of it: laying out the SVG, the page's mutation
- * observers and the accessibility pass take the rest). With other jobs on the machine, the same task took 4 to
- * 10 times longer by the clock, and its time varied up to fourfold from one draw to the next. Hence:
- *   - an input of up to WHOLE_TOKENS tokens is always drawn whole: 3,072 lines with 12 heads, 0.2 s of CPU
- *     (a window of a shorter sentence would show nothing worth seeing); so is the model view of up to
- *     WHOLE_MODEL_TOKENS tokens (4,608 lines, 0.3 s of CPU: the chapters' model views of such sentences
+ * issue's closing note): drawing costs 12,000 to 18,000 lines per second of CPU, the head view and the model
+ * view alike, plus about 60 ms per draw whatever its size (laying out the page, the accessibility pass:
+ * BERTviz's own code is a small part). With other jobs on the machine, the same task took 4 to 10 times
+ * longer by the clock, and its time varied up to fourfold from one draw to the next. Hence:
+ *   - an input of up to WHOLE_TOKENS tokens is always drawn whole: 3,072 lines with 12 heads, about 0.25 s
+ *     of CPU (a window of a shorter sentence would show nothing worth seeing); so is the model view of up to
+ *     WHOLE_MODEL_TOKENS tokens (4,608 lines, about 0.35 s of CPU: the chapters' model views of such sentences
  *     draw the same);
  *   - a longer one starts with the smallest window, MIN_TOKENS tokens (432 lines: under LIMIT_MS down to
  *     1,000 lines a second, the slowest rate measured), and grows at most twofold per draw, while each draw
