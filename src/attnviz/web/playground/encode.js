@@ -46,13 +46,16 @@ export function headParams(rootId, layers) {
   return { default_filter: "0", root_div_id: rootId, layer: null, heads: null, include_layers: [...Array(layers).keys()] };
 }
 
-/** The model view's params beside its weights, as BERTviz's model_view(display_mode="light") writes them. */
+/**
+ * The model view's params beside its weights, as BERTviz's model_view(display_mode="light") writes them.
+ * layers: how many (all of them), or the numbers of the layers its weights hold (some of them).
+ */
 export function modelParams(rootId, layers, heads) {
   return {
     default_filter: "0",
     display_mode: "light",
     root_div_id: rootId,
-    include_layers: [...Array(layers).keys()],
+    include_layers: Array.isArray(layers) ? [...layers] : [...Array(layers).keys()],
     include_heads: [...Array(heads).keys()],
     total_heads: heads,
   };

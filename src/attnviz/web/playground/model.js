@@ -1,11 +1,10 @@
 /*
  * attnviz playground: the model in the reader's browser. Downloads (once per page, from this site, only
  * when the reader first asks): the tokenizer and the model's facts (~0.5 MB), then onnxruntime-web and the
- * ONNX model (~24 MB + ~14 MB); runs it and returns the attention weights of every layer and head.
+ * ONNX model (~24 MB + ~14 MB). The tokenizer and the model run in a module worker (worker.js): the page's
+ * main thread only downloads the model's bytes (to show progress) and hands them over.
  */
-import { LoadError, loadModule } from "../load.js";
-import { MESSAGES, PlaygroundError, hasWebAssembly } from "./messages.js";
-import { tokenize } from "./tokenize.js";
+import { PlaygroundError } from "./messages.js";
 
 const HERE = new URL("./", import.meta.url);
 const asset = (path) => new URL(path, HERE).href;
@@ -17,14 +16,17 @@ export const FILES = {
   ort: asset("vendor/ort.wasm.min.mjs"),
   ortDir: asset("vendor/"),
   tokenizers: asset("vendor/tokenizers.min.mjs"),
+  worker: asset("worker.js"),
 };
 
 function fileName(url) {
   return new URL(url).pathname.split("/").pop();
 }
 
-function downloadError(what, err) {
-  return new PlaygroundError("download", MESSAGES.download(err ? `${what}: ${err.message || err}` : what));
+/** A PlaygroundError("download") for `file`, with what the browser said as its detail. */
+export function downloadError(file, cause) {
+  const said = cause ? String(cause.message || cause) : "";
+  return PlaygroundError.download(file, said);
 }
 
 /** fetch(url), or a PlaygroundError("download") that names the file. */
@@ -35,16 +37,8 @@ export async function fetchOk(url, fetcher = globalThis.fetch) {
   } catch (err) {
     throw downloadError(fileName(url), err);
   }
-  if (!response.ok) throw downloadError(`${fileName(url)}: HTTP ${response.status}`);
+  if (!response.ok) throw downloadError(fileName(url), `HTTP ${response.status}`);
   return response;
-}
-
-async function importOrFail(url) {
-  try {
-    return await loadModule(url);
-  } catch (err) {
-    throw downloadError(fileName(url), err instanceof LoadError ? err.cause : err);
-  }
 }
 
 /** A response body as bytes, reporting (received, total) as they arrive. */
@@ -74,81 +68,119 @@ export async function readWithProgress(response, expected, onProgress) {
   return bytes;
 }
 
+// --- the worker ---------------------------------------------------------------------------------------------
+
+/**
+ * Requests to a worker, answered in order: call(op, args, transfer) -> Promise of its answer. A worker that
+ * fails to start (its file did not load) fails every pending call with a download error, and is replaced by
+ * a new one on the next call (so "retry" works).
+ */
+export class WorkerClient {
+  constructor(url, makeWorker = (u) => new Worker(u, { type: "module" })) {
+    this.url = url;
+    this.makeWorker = makeWorker;
+    this.worker = null;
+    this.pending = new Map();
+    this.nextId = 0;
+  }
+
+  start() {
+    if (this.worker) return this.worker;
+    const worker = this.makeWorker(this.url);
+    worker.addEventListener("message", (event) => this.answer(event.data));
+    worker.addEventListener("error", (event) => {
+      // the worker's own file did not load or run: every pending request fails; the next call starts anew
+      if (event && event.preventDefault) event.preventDefault();
+      this.worker = null;
+      worker.terminate();
+      const err = downloadError(fileName(this.url), (event && event.message) || "the worker did not start");
+      for (const { reject } of this.pending.values()) reject(err);
+      this.pending.clear();
+    });
+    this.worker = worker;
+    return worker;
+  }
+
+  answer({ id, ok, error }) {
+    const waiting = this.pending.get(id);
+    if (!waiting) return;
+    this.pending.delete(id);
+    if (!error) waiting.resolve(ok);
+    else if (error.file) waiting.reject(downloadError(error.file, error.message));
+    else waiting.reject(new Error(error.message));
+  }
+
+  call(op, args = {}, transfer = []) {
+    const worker = this.start();
+    const id = ++this.nextId;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, op, ...args }, transfer);
+    });
+  }
+}
+
+let client = null;
+const worker = () => (client ||= new WorkerClient(FILES.worker));
+
+// --- what the widget asks for ---------------------------------------------------------------------------------
+
 let tokenizerPromise = null;
 let sessionPromise = null;
 
-/** The tokenizer and the model's facts (small); kept for the page's lifetime once loaded. */
+/** The model's facts, once the tokenizer is ready in the worker (kept for the page's lifetime). */
 export function loadTokenizer() {
   if (!tokenizerPromise) {
     tokenizerPromise = (async () => {
-      const [module, json, config, facts] = await Promise.all([
-        importOrFail(FILES.tokenizers),
-        fetchOk(FILES.tokenizer).then((r) => r.json()),
-        fetchOk(FILES.tokenizerConfig).then((r) => r.json()),
+      const [facts] = await Promise.all([
         fetchOk(FILES.facts).then((r) => r.json()),
+        worker().call("tokenizer", { module: FILES.tokenizers, json: FILES.tokenizer, config: FILES.tokenizerConfig }),
       ]);
-      return { tokenizer: new module.Tokenizer(json, config), facts };
+      return { facts };
     })();
     tokenizerPromise.catch(() => (tokenizerPromise = null)); // a retry starts again
   }
   return tokenizerPromise;
 }
 
-/** onnxruntime-web and an inference session on the model; onProgress(received, total) while it downloads. */
+/** onnxruntime-web and an inference session on the model (in the worker); onProgress(received, total). */
 export function loadSession(facts, onProgress) {
   if (!sessionPromise) {
     sessionPromise = (async () => {
-      if (!hasWebAssembly()) throw new PlaygroundError("nowasm", MESSAGES.noWasm);
-      const [ort, bytes] = await Promise.all([
-        importOrFail(FILES.ort),
-        fetchOk(FILES.model).then(async (response) => {
-          try {
-            return await readWithProgress(response, facts.model_bytes, onProgress);
-          } catch (err) {
-            throw downloadError("model.onnx", err);
-          }
-        }),
-      ]);
-      ort.env.wasm.numThreads = 1; // no cross-origin isolation on a static site: one thread
-      ort.env.wasm.wasmPaths = FILES.ortDir;
-      let session;
+      const response = await fetchOk(FILES.model);
+      let bytes;
       try {
-        session = await ort.InferenceSession.create(bytes, { executionProviders: ["wasm"] });
+        bytes = await readWithProgress(response, facts.model_bytes, onProgress);
       } catch (err) {
-        const text = String(err.message || err);
-        if (/fetch|load|network|wasm/i.test(text)) throw downloadError(`onnxruntime: ${text}`);
-        throw err;
+        throw downloadError("model.onnx", err);
       }
-      return { ort, session };
+      await worker().call("session", { ort: FILES.ort, wasmDir: FILES.ortDir, bytes }, [bytes.buffer]);
+      return true;
     })();
     sessionPromise.catch(() => (sessionPromise = null));
   }
   return sessionPromise;
 }
 
-/** Token ids, tokens and token type ids of a sentence (pair), exactly as the Python tokenizer gives them. */
+/**
+ * Token ids, tokens and token type ids of a sentence (pair), exactly as the Python tokenizer gives them, and
+ * where sentence B starts (null for one sentence).
+ */
 export async function encodeText(a, b) {
-  const { tokenizer } = await loadTokenizer();
-  return tokenize(tokenizer, a, b || null);
+  await loadTokenizer();
+  return worker().call("encode", { a, b: b || null });
 }
 
 /** Attention weights of every layer and head: {data: Float32Array, dims: [layers, heads, T, T]}. */
-export async function attend(session, ort, encoding) {
-  const T = encoding.ids.length;
-  const feeds = {
-    input_ids: new ort.Tensor("int64", BigInt64Array.from(encoding.ids, BigInt), [1, T]),
-    token_type_ids: new ort.Tensor("int64", BigInt64Array.from(encoding.tokenTypeIds, BigInt), [1, T]),
-  };
-  const output = await session.run(feeds);
-  const tensor = output.attentions; // (1, layers, heads, T, T)
-  return { data: tensor.data, dims: tensor.dims.slice(1).map(Number) };
+export function attend(encoding) {
+  return worker().call("attend", { ids: encoding.ids, tokenTypeIds: encoding.tokenTypeIds });
 }
 
 /** Attention weights for a sentence (pair) without drawing: {ids, tokenTypeIds, dims, data} (tests, benchmark). */
 export async function infer(a, b) {
   const { facts } = await loadTokenizer();
   const encoding = await encodeText(a, b);
-  const { ort, session } = await loadSession(facts, () => {});
-  const attention = await attend(session, ort, encoding);
+  await loadSession(facts, () => {});
+  const attention = await attend(encoding);
   return { ids: encoding.ids, tokenTypeIds: encoding.tokenTypeIds, dims: attention.dims, data: Array.from(attention.data) };
 }

@@ -7,16 +7,19 @@
  *
  *   messages.js     what the reader is told, and the input checks (pure)
  *   tokenize.js     ids as Python's tokenizer gives them (pure)
- *   model.js        downloads, the inference session, the weights
+ *   model.js        downloads, and the model's worker (worker.js: tokenizer, inference session, weights)
  *   encode.js       the weights in the site's compact view format (pure)
+ *   budget.js       how much BERTviz may draw at once, and which part of a long input (pure)
  *   bertviz-dom.js  BERTviz's markup and drawing
  *   widget.js       the widget's state and controls
  *
- * Tests and the benchmark import this module (the page's own instance) for `widgets`, `infer`, `encode`.
+ * Tests and the benchmark import this module for `widgets`, `infer`, `encode` (the page's own widgets and
+ * model, whatever query the page's address of this module carries: see widget.js's pageWidgets).
  */
-import { Playground } from "./widget.js";
+import { pageWidgets } from "./widget.js";
 
 export { encodeText as encode, infer } from "./model.js";
 
-export const widgets = [...document.querySelectorAll("[data-attnviz-playground]")].map((root) => new Playground(root));
-widgets.find((w) => w.root.dataset.share === "self" && w.fromUrl());
+// a share link: playground.html?a=<sentence A>&b=<sentence B>
+const query = new URLSearchParams(window.location.search);
+export const widgets = pageWidgets(document, { a: query.get("a"), b: query.get("b") });
