@@ -22,7 +22,7 @@ import statistics
 import sys
 import time
 from collections import defaultdict
-from urllib.parse import urlencode
+from urllib.parse import unquote_plus, urlencode
 
 from attnviz.core.sentences import course_sentences
 from attnviz_devtools.browser import launch_browser
@@ -119,7 +119,6 @@ def budget_runs(browser, base: str) -> list[dict]:
     warm = context.new_page()
     warm.goto(base + PAGE + "?a=The+cat+sat+on+the+mat", wait_until="load")
     warm.wait_for_selector("[data-attnviz-playground][data-state=drawn]", timeout=120_000)
-    warm.close()
     rows = []
     for tokens in SHARE_TOKENS:
         page = context.new_page()
@@ -157,6 +156,7 @@ def budget_runs(browser, base: str) -> list[dict]:
                 "tokens": tokens,
                 "usable": usable,
                 "first": min((start + ms for name, start, ms, _ in draws if name == "head"), default=0) / 1000,
+                "started": drawn["started"] / 1000,
                 "load": drawn["load"] / 1000,
                 "inference": drawn["inference"] / 1000,
                 "worker_cpu": worker_cpu,
@@ -168,21 +168,28 @@ def budget_runs(browser, base: str) -> list[dict]:
             }
         )
         page.close()
+    # the issue's own measure: the same input typed into a page whose model is loaded (click -> drawn)
+    for row in rows:
+        sentence = share_link(row["tokens"]).split("?a=", 1)[1]
+        row["clicked"] = click_and_wait(warm, unquote_plus(sentence))
     context.close()
     return rows
 
 
 def print_budget(rows: list[dict]) -> None:
     print("\nDrawing budget: share links opened with the model in the browser's cache (second visit)")
-    print("(first view: the first head view drawn; usable: drawn, once a long input's window has grown)")
+    print("(first view: the first head view drawn; usable: drawn, once a long input's window has grown; both from")
+    print(" the navigation's start; model loading: what the tokenizer's load and the input's checks did not hide)")
     print(
-        "tokens | first view | usable after | of which: loading, inference | model's thread CPU | head view shows | "
+        "tokens | first view | usable after | of which: page until the run, model loading, inference | "
+        "model's thread CPU | head view shows | "
         "longest task: clock / CPU | draws (kind, ms, lines)"
     )
     for r in rows:
         print(
             f"{r['tokens']:>6} | {r['first']:8.2f} s | {r['usable']:9.2f} s | "
-            f"{r['load']:14.2f} s, {r['inference']:5.2f} s | {r['worker_cpu']:15.2f} s | {r['window']:>15} | "
+            f"{r['started']:19.2f} s, {r['load']:13.2f} s, {r['inference']:9.2f} s | "
+            f"{r['worker_cpu']:15.2f} s | {r['window']:>15} | "
             f"{r['wall']:7.0f} / {r['cpu']:4.0f} ms | {r['draws']}"
         )
     rates = [rate for r in rows for rate in r["rates"]]
@@ -198,8 +205,16 @@ def print_budget(rows: list[dict]) -> None:
         f"no task above {LIMIT_MS} ms: by the CPU {met(worst_cpu <= LIMIT_MS)} ({worst_cpu:.0f} ms); by the clock "
         f"{met(worst_wall <= LIMIT_MS)} ({worst_wall:.0f} ms, which includes waiting for a core on a busy machine)"
     )
+    print(
+        "typed into a page whose model is loaded, click -> drawn: "
+        + ", ".join(f"{r['tokens']} tokens {r['clicked']:.2f} s" for r in rows)
+    )
     last = rows[-1]
-    print(f"{last['tokens']}-token link usable within 3 s: {met(last['usable'] <= 3)} ({last['usable']:.1f} s)")
+    print(
+        f"{last['tokens']} tokens within 3 s: as a share link, model in the HTTP cache (from the navigation): "
+        f"{met(last['usable'] <= 3)} ({last['usable']:.1f} s); typed, model loaded: {met(last['clicked'] <= 3)} "
+        f"({last['clicked']:.1f} s)"
+    )
 
 
 def main() -> int:

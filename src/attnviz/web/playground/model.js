@@ -125,36 +125,52 @@ const worker = () => (client ||= new WorkerClient(FILES.worker));
 
 // --- what the widget asks for ---------------------------------------------------------------------------------
 
+let factsPromise = null;
 let tokenizerPromise = null;
 let sessionPromise = null;
+
+/** The model's facts (model.json: name, layers, heads, max_tokens, model_bytes), kept for the page's lifetime. */
+export function loadFacts() {
+  if (!factsPromise) {
+    factsPromise = fetchOk(FILES.facts).then((r) => r.json());
+    factsPromise.catch(() => (factsPromise = null)); // a retry starts again
+  }
+  return factsPromise;
+}
 
 /** The model's facts, once the tokenizer is ready in the worker (kept for the page's lifetime). */
 export function loadTokenizer() {
   if (!tokenizerPromise) {
     tokenizerPromise = (async () => {
       const [facts] = await Promise.all([
-        fetchOk(FILES.facts).then((r) => r.json()),
+        loadFacts(),
         worker().call("tokenizer", { module: FILES.tokenizers, json: FILES.tokenizer, config: FILES.tokenizerConfig }),
       ]);
       return { facts };
     })();
-    tokenizerPromise.catch(() => (tokenizerPromise = null)); // a retry starts again
+    tokenizerPromise.catch(() => (tokenizerPromise = null));
   }
   return tokenizerPromise;
 }
 
-/** onnxruntime-web and an inference session on the model (in the worker); onProgress(received, total). */
-export function loadSession(facts, onProgress) {
+/**
+ * onnxruntime-web and an inference session on the model (in the worker); onProgress(received, total).
+ * The worker imports onnxruntime-web while the page downloads the model's bytes.
+ */
+export function loadSession(onProgress) {
   if (!sessionPromise) {
     sessionPromise = (async () => {
-      const response = await fetchOk(FILES.model);
+      const runtime = worker().call("runtime", { ort: FILES.ort, wasmDir: FILES.ortDir });
+      runtime.catch(() => {}); // awaited below, after the download (whose failure is reported first)
+      const [facts, response] = await Promise.all([loadFacts(), fetchOk(FILES.model)]);
       let bytes;
       try {
         bytes = await readWithProgress(response, facts.model_bytes, onProgress);
       } catch (err) {
         throw downloadError("model.onnx", err);
       }
-      await worker().call("session", { ort: FILES.ort, wasmDir: FILES.ortDir, bytes }, [bytes.buffer]);
+      await runtime;
+      await worker().call("session", { bytes }, [bytes.buffer]);
       return true;
     })();
     sessionPromise.catch(() => (sessionPromise = null));
@@ -178,9 +194,10 @@ export function attend(encoding) {
 
 /** Attention weights for a sentence (pair) without drawing: {ids, tokenTypeIds, dims, data} (tests, benchmark). */
 export async function infer(a, b) {
-  const { facts } = await loadTokenizer();
+  const session = loadSession(() => {});
+  session.catch(() => {});
   const encoding = await encodeText(a, b);
-  await loadSession(facts, () => {});
+  await session;
   const attention = await attend(encoding);
   return { ids: encoding.ids, tokenTypeIds: encoding.tokenTypeIds, dims: attention.dims, data: Array.from(attention.data) };
 }

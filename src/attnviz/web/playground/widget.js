@@ -189,6 +189,9 @@ export class Playground {
       this.setState("loading");
       this.progress.hidden = false;
       this.progressText.textContent = "トークナイザーを読み込み中…";
+      // the model downloads and its session starts while the tokenizer loads and the input is checked
+      const session = loadSession((r, t) => this.onProgress(r, t));
+      session.catch(() => {}); // awaited below, unless the input fails its checks or a newer request wins
       const { facts } = await loadTokenizer();
       if (stale()) return;
       const tStart = performance.now();
@@ -201,7 +204,7 @@ export class Playground {
       const viewer = warmUp(facts.heads);
       viewer.catch(() => {}); // awaited below, unless a newer request wins first
       this.progressText.textContent = "モデルを読み込み中…";
-      await loadSession(facts, (r, t) => this.onProgress(r, t));
+      await session;
       if (stale()) return;
       const loadedAt = performance.now();
       this.progressText.textContent = "計算中…";
@@ -237,6 +240,7 @@ export class Playground {
       this.last = {
         ...result,
         timings: {
+          started, // on the page's clock (performance.now())
           total: performance.now() - started,
           load: loadedAt - started - tokenizeMs,
           tokenize: tokenizeMs,

@@ -8,7 +8,8 @@
  * load, or "" for any other failure); ops:
  *   tokenizer {module, json, config}      load @huggingface/tokenizers and the model's tokenizer files
  *   encode    {a, b}                      -> {ids, tokens, tokenTypeIds, sentenceBStart} (tokenize.js)
- *   session   {ort, wasmDir, bytes}       load onnxruntime-web and start a session on the model's bytes
+ *   runtime   {ort, wasmDir}              load onnxruntime-web (while the page downloads the model)
+ *   session   {bytes}                     start a session on the model's bytes
  *   attend    {ids, tokenTypeIds}         -> {data: Float32Array (transferred), dims: [layers, heads, T, T]}
  */
 import { sentenceBStart, tokenize } from "./tokenize.js";
@@ -58,11 +59,17 @@ const OPS = {
     return { ...encoding, sentenceBStart: sentenceBStart(encoding.tokenTypeIds, b) };
   },
 
-  async session({ ort: ortUrl, wasmDir, bytes }) {
+  async runtime({ ort: ortUrl, wasmDir }) {
+    if (ort) return true;
+    const module = await importFile(ortUrl);
+    module.env.wasm.numThreads = 1; // no cross-origin isolation on a static site: one thread
+    module.env.wasm.wasmPaths = wasmDir;
+    ort = module;
+    return true;
+  },
+
+  async session({ bytes }) {
     if (session) return true;
-    ort = await importFile(ortUrl);
-    ort.env.wasm.numThreads = 1; // no cross-origin isolation on a static site: one thread
-    ort.env.wasm.wasmPaths = wasmDir;
     try {
       // no graph optimization: ORT's optimizer takes longer to start the session (about 1 s of a 1.5 s start,
       // measured in node on this model) than its fused kernels save on a run (0.1-0.2 s for 500 tokens)
