@@ -8,6 +8,7 @@ import gzip
 import http.server
 import io
 import os
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,6 +75,13 @@ class _PagesHandler(_QuietHandler):
         return io.BytesIO(body)
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):  # a page closed while a file was on its way
+            return
+        super().handle_error(request, client_address)
+
+
 def serve(root: Path = HTML, *, pages: bool = False) -> http.server.ThreadingHTTPServer:
     """Serve ``root`` on a free localhost port in a daemon thread; ``.shutdown()`` it when done.
 
@@ -81,7 +89,7 @@ def serve(root: Path = HTML, *, pages: bool = False) -> http.server.ThreadingHTT
     of what a reader downloads.
     """
     handler = functools.partial(_PagesHandler if pages else _QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 

