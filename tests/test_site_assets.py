@@ -218,7 +218,9 @@ def test_icons_math_and_the_dark_mode_switch_work_in_the_browser(open_page):
     assert any("Font Awesome 6 Free" in f for f in loaded), loaded
     assert any("KaTeX_Main" in f for f in loaded), loaded
     # a formula takes space on the page (KaTeX's CSS applied)
-    box = page.locator(".katex").first.bounding_box()
+    formula = page.locator("div.math .katex").first  # the displayed formula softmax(QK^T / sqrt(d_k)) V
+    formula.scroll_into_view_if_needed()
+    box = formula.bounding_box()
     assert box and box["width"] > 10 and box["height"] > 5
     # the theme switch cycles light -> dark and shows its icon
     before = page.evaluate("document.documentElement.dataset.theme")
