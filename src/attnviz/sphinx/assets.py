@@ -1,6 +1,7 @@
 """Sphinx extension: what every page downloads besides its own text, kept to what it shows (issue 19).
 
-Register it in ``_config.yml`` (``sphinx.extra_extensions: [attnviz.sphinx.assets]``).
+Loaded by :mod:`attnviz.sphinx` (its ``setup()``); the math part needs ``sphinxcontrib.katex`` in
+``sphinx.extra_extensions`` and ``katex_prerender: true`` (``_config.yml``).
 
 * **Icons.** pydata-sphinx-theme (under sphinx-book-theme 1.3) gives every page Font Awesome twice:
   ``fontawesome.js`` (Font Awesome's ``all.min.js``, 1.49 MB: it swaps each ``<i class="fa-...">`` for an
