@@ -10,9 +10,9 @@ import sys
 
 import pytest
 
+from attnviz.sphinx import assets
 from attnviz_devtools.project import HTML
 from attnviz_devtools.site import built_pages
-from attnviz.sphinx import assets
 
 PAGES = built_pages()
 STATIC = HTML / "_static"
