@@ -223,7 +223,8 @@ def main() -> int:
     parser.add_argument("--pages-only", action="store_true", help="skip the sizes of single views")
     args = parser.parse_args()
     loaded = attnviz.load_model()
-    print(f"model: {loaded.info.describe()}\nsite: {args.site}\n")
+    info = loaded.info
+    print(f"model: {info.name} ({info.layers} layers × {info.heads} heads)\nsite: {args.site}\n")
     ok = True if args.pages_only else views(loaded)
     pages_ok, found = pages(args.site, loaded.info.layers)
     ok &= pages_ok
