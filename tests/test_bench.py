@@ -128,6 +128,7 @@ def test_the_example_is_one_click_away(offline_page):
     page.wait_for_selector(RESULT, timeout=120_000)
     state = bench_state(page)
     assert state["first"][state["token"]] == "it" and "wide" in state["second"]
+    page.wait_for_selector(".attnviz-bench-grid[data-ready=true]")  # the shuffled control, run after the grid
     assert "語順を入れ替えた対照では" in page.locator(".attnviz-bench-list li").first.inner_text()
     assert log.errors == []
 

@@ -146,6 +146,7 @@ export class Bench {
   async start(mode) {
     const request = ++this.requests;
     const stale = () => request !== this.requests;
+    const started = performance.now();
     this.el.error.hidden = true;
     this.el.progress.hidden = false;
     this.el.progress.textContent = "計算中…";
@@ -160,12 +161,7 @@ export class Bench {
         const second = await compute(vs.a, vs.b);
         run = { mode, first, second, pairs: alignTokens(first.tokens, second.tokens) };
         run.token = this.pickToken(first, () => firstDifferent(first.tokens, second.tokens, run.pairs));
-        // and a shuffled control of sentence A (seed 1): does each changed head read position or the word?
-        const made = makeControl("shuffle", first.tokens, 1, first.special);
-        const shuffled = await compute(made.a, first.b);
-        first.units = units(first.tokens, first.special);
-        shuffled.units = units(shuffled.tokens, shuffled.special);
-        if (first.units.length === shuffled.units.length) run.shuffle = { made, second: shuffled };
+
       } else if (mode === "control") {
         const kind = this.el.ctl.value;
         const seed = Math.max(1, Math.floor(Number(this.el.seed.value) || 1));
@@ -180,12 +176,27 @@ export class Bench {
         run.token = this.pickToken(first, () => first.units.find((u) => u.kind === "word")?.tokens[0] ?? 1);
       }
       if (stale()) return;
+      const computed = performance.now();
       this.run = run;
       this.el.progress.hidden = true;
       this.fillTokens(first.tokens, run.token);
-      this.show(run.token, this.pending && this.pending.head);
+      await this.show(run.token, this.pending && this.pending.head);
       this.pending = null;
+      run.timings = { compute: computed - started, draw: performance.now() - computed };
       this.widget.updateShare(a, b);
+      if (mode === "compare") {
+        // then a shuffled control of sentence A (seed 1), after the grid is on screen: does each changed head
+        // read position or the word? (the list and the verdict line gain a sentence each)
+        const made = makeControl("shuffle", first.tokens, 1, first.special);
+        const shuffled = await compute(made.a, first.b);
+        if (stale()) return;
+        first.units = units(first.tokens, first.special);
+        shuffled.units = units(shuffled.tokens, shuffled.special);
+        if (first.units.length === shuffled.units.length) {
+          run.shuffle = { made, second: shuffled };
+          this.show(run.token, this.head, false);
+        }
+      }
     } catch (err) {
       if (stale()) return;
       this.el.progress.hidden = true;
@@ -231,7 +242,7 @@ export class Bench {
   // --- the grid -------------------------------------------------------------------------------------------
 
   /** Draw the grid for token i, and the pair of head views for `head` (or the top one). */
-  show(i, head = null) {
+  show(i, head = null, redraw = true) {
     const r = this.run;
     if (!r) return;
     r.token = i;
@@ -326,8 +337,10 @@ export class Bench {
       s.textContent = `L${l}`;
       rows.push(s, ...buttons.slice(l * H, (l + 1) * H));
     }
+    const focused = this.el.grid.contains(document.activeElement) ? document.activeElement.dataset : null;
     this.el.grid.style.setProperty("--attnviz-heads", H);
     this.el.grid.replaceChildren(...header, ...rows);
+    if (focused) buttons.find((b) => b.dataset.layer === focused.layer && b.dataset.head === focused.head)?.focus();
     this.el.list.replaceChildren(
       ...(r.mode === "compare" ? ranked.slice(0, TOP) : ranked.filter((x) => x.verdict === "position" || x.verdict === "word").slice(0, 2 * TOP)).map((x) => {
         const li = document.createElement("li");
@@ -342,11 +355,11 @@ export class Bench {
     );
     this.el.result.hidden = false;
     const pick = head && head.layer < L && head.head < H ? head : { layer: ranked[0].layer, head: ranked[0].head };
-    this.pick(pick.layer, pick.head);
+    return this.pick(pick.layer, pick.head, redraw);
   }
 
   /** One head: its two head views side by side (aligned: the same token chosen in both) and its verdict. */
-  async pick(layer, head) {
+  async pick(layer, head, redraw = true) {
     const r = this.run;
     this.head = { layer, head };
     this.el.grid.querySelectorAll(".attnviz-bench-cell").forEach((b) => {
@@ -359,6 +372,8 @@ export class Bench {
     this.el.verdict.textContent = r.verdicts
       ? `Layer ${layer}・Head ${head}${r.mode === "compare" ? "（語順を入れ替えた対照で）" : ""}：${r.verdicts[layer][head].text}`
       : "";
+    this.el.grid.dataset.ready = r.mode === "compare" ? String(Boolean(r.shuffle)) : "true";
+    if (!redraw) return;
     const other = r.mode === "compare" ? r.partner : r.second.units[r.made.map[r.unit]].tokens[0];
     const shownA = around(r.first.tokens.length, r.token);
     const shownB = around(r.second.tokens.length, other);
