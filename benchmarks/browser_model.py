@@ -12,7 +12,10 @@ view is usable (drawn), and the longest main-thread task while the page draws an
 PerformanceObserver's "longtask") and by the CPU (Chromium's trace); also BERTviz's lines drawn per second of
 CPU. Target: no task above 0.5 s; a 500-token link usable within 3 s. Run after `make book`:
 
-    .venv/bin/python benchmarks/browser_model.py [--budget-only]
+    .venv/bin/python benchmarks/browser_model.py [--budget-only | --bench-only]
+
+The experiment bench (issue 18): warm click -> drawn for compare mode and a control run, on the course's
+single sentences. Target <= 1 s.
 """
 
 from __future__ import annotations
@@ -176,6 +179,62 @@ def budget_runs(browser, base: str) -> list[dict]:
     return rows
 
 
+def bench_ready(page, condition: str) -> bool:
+    return page.evaluate(f"async () => {{ const b = (await {PLAYGROUND}).widgets[0].bench; return !!({condition}); }}")
+
+
+def bench_click(page, button: str, condition: str) -> float:
+    """Seconds from a click on the bench's `button` until `condition` holds and both head views are drawn."""
+    page.evaluate("document.querySelectorAll('.attnviz-bench-pair svg').forEach((s) => s.remove())")
+    start = time.perf_counter()
+    page.click(button)
+    condition += " && b.run.timings"
+    while not (bench_ready(page, condition) and page.locator(".attnviz-bench-view-b svg").count()):
+        page.wait_for_timeout(5)
+    return time.perf_counter() - start
+
+
+def bench_runs(browser, base: str) -> tuple[dict[str, list[float]], dict[str, list[dict]]]:
+    """The experiment bench (issue 18), warm (the model loaded): click -> grid and both head views drawn, for
+    compare mode (sentence A against itself with its last word changed) and a shuffled control (seed 1), on
+    the course's single sentences. Each is two model runs (compare also runs a shuffled control: three)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(base + PAGE, wait_until="load")
+    click_and_wait(page, "The cat sat on the mat.")
+    times: dict[str, list[float]] = {"compare": [], "control": []}
+    parts: dict[str, list[dict]] = {"compare": [], "control": []}
+    for n, sentence in enumerate(course_sentences().singles):
+        words = sentence.rstrip(".").split()
+        other = " ".join([*words[:-1], "thing" if words[-1] != "thing" else "stone"]) + "."
+        page.fill(".attnviz-pg-a", sentence)
+        page.check("input[name=attnviz-bench-mode][value=compare]")
+        page.fill(".attnviz-bench-vs", other)
+        cond = f"b.run && b.run.mode === 'compare' && b.run.second.a === {json.dumps(other)}"
+        times["compare"].append(bench_click(page, ".attnviz-bench-run-compare", cond))
+        parts["compare"].append(page.evaluate(f"async () => (await {PLAYGROUND}).widgets[0].bench.run.timings"))
+        page.check("input[name=attnviz-bench-mode][value=control]")
+        page.fill(".attnviz-bench-seed", str(n + 1))
+        cond = f"b.run && b.run.mode === 'control' && b.run.first.a === {json.dumps(sentence)}"
+        cond += f" && b.run.seed === {n + 1}"
+        times["control"].append(bench_click(page, ".attnviz-bench-run-control", cond))
+        parts["control"].append(page.evaluate(f"async () => (await {PLAYGROUND}).widgets[0].bench.run.timings"))
+    page.close()
+    return times, parts
+
+
+def print_bench(measured: tuple[dict[str, list[float]], dict[str, list[dict]]]) -> None:
+    times, parts = measured
+    print("\nExperiment bench, warm (model loaded), click -> grid and both head views drawn (course single sentences)")
+    for mode, runs in times.items():
+        model = statistics.median(p["compute"] for p in parts[mode]) / 1000
+        drawing = statistics.median(p["draw"] for p in parts[mode]) / 1000
+        print(
+            f"  {mode:<8} {len(runs)} runs: median {statistics.median(runs):.2f} s, max {max(runs):.2f} s "
+            f"(the bench's own timer, medians: model runs {model:.2f} s, grid and views {drawing:.2f} s); "
+            f"target <= 1 s: {'met' if max(runs) <= 1 else 'NOT met'}"
+        )
+
+
 def print_budget(rows: list[dict]) -> None:
     print("\nDrawing budget: share links opened with the model in the browser's cache (second visit)")
     print("(first view: the first head view drawn; usable: drawn, once a long input's window has grown; both from")
@@ -228,6 +287,12 @@ def main() -> int:
     with sync_playwright() as p:
         launched = launch_browser(p)  # keep the generator: collecting it closes the browser
         browser = next(launched)
+        if "--bench-only" in sys.argv:
+            measured = bench_runs(browser, base)
+            launched.close()
+            server.shutdown()
+            print_bench(measured)
+            return 0
         if "--budget-only" in sys.argv:
             rows = budget_runs(browser, base)
             launched.close()
@@ -281,6 +346,7 @@ def main() -> int:
                     )
             assert not offsite, offsite
             context.close()
+        bench = bench_runs(browser, base)
         budget = budget_runs(browser, base)
         launched.close()
     server.shutdown()
@@ -305,6 +371,7 @@ def main() -> int:
         f"inference per sentence ({len(infer)} course inputs, tokenizing included): "
         f"median {statistics.median(infer):.1f} ms, max {max(infer):.1f} ms"
     )
+    print_bench(bench)
     print_budget(budget)
     return 0
 

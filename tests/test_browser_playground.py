@@ -19,7 +19,6 @@ import pytest
 import attnviz
 from attnviz.core.sentences import course_sentences
 from attnviz_devtools.precision import MAX_ABS, MEAN_ABS, SAME_TOP_KEY, agreement, torch_attentions
-from attnviz_devtools.site import PageLog
 
 pytestmark = pytest.mark.browser
 
@@ -44,38 +43,6 @@ TRICKY = [
     ("  tabs\tand\nnewlines  ", "second\u00a0sentence\u200b here"),
     ("don't won't can't U.S.A. e-mail", "ＦＵＬＬＷＩＤＴＨ ｔｅｘｔ"),
 ]
-
-
-@pytest.fixture
-def offline_page(browser, site_url):
-    """open(path, init_script=None) -> (page, log, blocked): a page that can reach localhost only."""
-    pages = []
-
-    def _open(path: str, init_script: str | None = None, width: int = 1280, before_goto=None):
-        page = browser.new_page(viewport={"width": width, "height": 900})
-        blocked: list[str] = []
-
-        def route(r):
-            if r.request.url.startswith(site_url) or r.request.url.startswith(("data:", "blob:")):
-                r.continue_()
-            else:
-                blocked.append(r.request.url)
-                r.abort()
-
-        page.route("**/*", route)
-        if init_script:
-            page.add_init_script(init_script)
-        log = PageLog(site_url)
-        log.attach(page)
-        if before_goto:
-            before_goto(page)
-        page.goto(site_url + path, wait_until="load")
-        pages.append(page)
-        return page, log, blocked
-
-    yield _open
-    for page in pages:
-        page.close()
 
 
 def run(page, a: str, b: str = "", widget: int = 0) -> None:

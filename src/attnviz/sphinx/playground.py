@@ -55,7 +55,12 @@ class PlaygroundDirective(SphinxDirective):
     """The widget: sentence A, an optional sentence B, a button; views drawn in the browser."""
 
     has_content = False
-    option_spec: ClassVar[dict[str, Any]] = {"share": directives.unchanged, "share-page": directives.unchanged}
+    option_spec: ClassVar[dict[str, Any]] = {
+        "share": directives.unchanged,
+        "share-page": directives.unchanged,
+        "bench": directives.flag,  # the experiment bench (web/playground/bench.html) under the widget
+        "japanese-page": directives.unchanged,  # the page (and #section) that explains Japanese input
+    }
 
     def run(self) -> list[nodes.Node]:
         share = self.options.get("share", "link")
@@ -69,6 +74,15 @@ class PlaygroundDirective(SphinxDirective):
             facts = bundled_facts()
         self.env.note_dependency(str(WEB / "widget.html"))  # an edit to the markup rebuilds the page
         template = string.Template((WEB / "widget.html").read_text(encoding="utf-8"))
+        bench = ""
+        if "bench" in self.options:
+            self.env.note_dependency(str(WEB / "bench.html"))
+            bench = (WEB / "bench.html").read_text(encoding="utf-8")
+        japanese_href = ""
+        if self.options.get("japanese-page"):
+            page, _, section = self.options["japanese-page"].partition("#")
+            japanese_href = self.env.app.builder.get_relative_uri(self.env.docname, page)
+            japanese_href += f"#{section}" if section else ""
         markup = template.substitute(
             share=html.escape(share),
             share_href=html.escape(share_href),
@@ -79,6 +93,8 @@ class PlaygroundDirective(SphinxDirective):
             model_mb=f"{facts.get('model_bytes', 0) / 1e6:.0f}",
             runtime_mb=f"{runtime_bytes / 1e6:.0f}",
             book_note=html.escape(_book_note(requested)),
+            japanese_href=html.escape(japanese_href),
+            bench=bench,
         )
         return [nodes.raw("", markup, format="html")]
 

@@ -86,14 +86,14 @@ function measured(kind, started, lines) {
 /**
  * The head view of `result` ({tokens, sentenceBStart, attention: {data, dims}}, see widget.js) at these token
  * positions (all layers: BERTviz draws one at a time), showing `layer` (null: the first) and the sentence
- * filter `filter` (BERTviz's option value). -> {lines, ms}
+ * filter `filter` (BERTviz's option value); onlyHeads: the heads shown at first (null: all). -> {lines, ms}
  */
-export function drawHeadView(container, result, positions = null, layer = null, filter = "0") {
+export function drawHeadView(container, result, positions = null, layer = null, filter = "0", onlyHeads = null) {
   const [layers, heads] = result.attention.dims;
   const all = [...Array(layers).keys()];
   const shown = positions || [...Array(result.tokens.length).keys()];
   const part = shownPart(result, all, shown);
-  const params = (id) => ({ ...headParams(id, layers), layer });
+  const params = (id) => ({ ...headParams(id, layers), layer, heads: onlyHeads });
   return drawView("head", container, part, params, headLines(shown.length, heads), filter);
 }
 

@@ -12,14 +12,29 @@
  *   budget.js       how much BERTviz may draw at once, and which part of a long input (pure)
  *   bertviz-dom.js  BERTviz's markup and drawing
  *   widget.js       the widget's state and controls
+ *   bench.js        the experiment bench under a widget (compare.js, controls.js, roles.js, predict.js,
+ *                   japanese.js, share.js: pure)
  *
  * Tests and the benchmark import this module for `widgets`, `infer`, `encode` (the page's own widgets and
  * model, whatever query the page's address of this module carries: see widget.js's pageWidgets).
  */
+import { Bench } from "./bench.js";
+import { parseQuery } from "./share.js";
 import { pageWidgets } from "./widget.js";
 
 export { encodeText as encode, infer } from "./model.js";
 
-// a share link: playground.html?a=<sentence A>&b=<sentence B>
-const query = new URLSearchParams(window.location.search);
-export const widgets = pageWidgets(document, { a: query.get("a"), b: query.get("b") });
+// a share link: playground.html?a=<sentence A>&b=<sentence B>, and the bench's experiment (share.js)
+const query = parseQuery(window.location.search);
+const benches = new WeakMap();
+// the benches first (each hears its widget's first draw), then the widgets (which run a shared link at once)
+for (const root of document.querySelectorAll("[data-attnviz-playground]")) {
+  const benchRoot = root.querySelector("[data-attnviz-bench]");
+  if (benchRoot && !benches.has(root)) benches.set(root, benchRoot);
+}
+export const widgets = pageWidgets(document, { a: query.a ?? null, b: query.b ?? null }, (widget) => {
+  const benchRoot = benches.get(widget.root);
+  if (!benchRoot || widget.bench) return;
+  widget.bench = new Bench(benchRoot, widget);
+  if (widget.root.dataset.share === "self") widget.bench.fromUrl(query);
+});

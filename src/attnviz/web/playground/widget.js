@@ -15,6 +15,7 @@ import { DrawRate, headLines, headWindow, modelLayers, WHOLE_MODEL_TOKENS } from
 import { drawHeadView, drawModelView, warmUp } from "./bertviz-dom.js";
 import { BUDGET, MESSAGES, PlaygroundError, checkInput, checkTokens, explain, hasWebAssembly } from "./messages.js";
 import { attend, encodeText, loadSession, loadTokenizer } from "./model.js";
+import { readableQuery } from "./share.js";
 
 function formatMB(bytes) {
   return (bytes / 1e6).toFixed(1);
@@ -36,11 +37,12 @@ const started = new WeakSet(); // documents whose address was read
  * shared: the sentences of the page's address ({a, b}: a share link); the first widget that shares itself
  * (data-share="self") runs them at once.
  */
-export function pageWidgets(doc, shared = { a: null, b: null }) {
+export function pageWidgets(doc, shared = { a: null, b: null }, attach = null) {
   const widgets = [...doc.querySelectorAll("[data-attnviz-playground]")].map((root) => {
     if (!made.has(root)) made.set(root, new Playground(root));
     return made.get(root);
   });
+  if (attach) widgets.forEach(attach); // before a shared link runs: what is attached hears its first draw
   if (!started.has(doc)) {
     started.add(doc);
     widgets.find((w) => w.root.dataset.share === "self" && w.fromUrl(shared));
@@ -375,21 +377,14 @@ export class Playground {
     this.modelLayers.value = String(last);
   }
 
+  /** The share link (and, on a page that shares itself, the address): readable, Japanese unescaped (share.js). */
   updateShare(a, b) {
-    const query = new URLSearchParams({ a });
-    if (b) query.set("b", b);
+    const search = readableQuery({ a, b, ...(this.shareExtras ? this.shareExtras() : {}) });
     const mode = this.root.dataset.share;
-    let url;
-    if (mode === "self") {
-      url = new URL(window.location.href);
-      url.search = query.toString();
-      url.hash = "";
-      window.history.replaceState(null, "", url.href);
-    } else {
-      url = new URL(this.root.dataset.shareHref, window.location.href);
-      url.search = query.toString();
-    }
-    this.shareLink.href = url.href;
-    this.shareLink.textContent = url.href;
+    const url = mode === "self" ? new URL(window.location.href) : new URL(this.root.dataset.shareHref, window.location.href);
+    const href = `${url.origin}${url.pathname}${search}`;
+    if (mode === "self") window.history.replaceState(null, "", href);
+    this.shareLink.href = href;
+    this.shareLink.textContent = href;
   }
 }
