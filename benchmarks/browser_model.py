@@ -6,16 +6,24 @@ and per-sentence inference time over the course sentences. Targets: warm <= 1 s,
 model <= 30 MB. Run after `make book`:
 
     .venv/bin/python benchmarks/browser_model.py
+
+``--sizes`` needs no browser (only the export, made if missing): the bytes of the format-2 files
+(attnviz.webmodel) raw and gzipped, what a 10-token sentence needs, the first use on the wire, and the
+graph's precision against PyTorch on the course inputs:
+
+    .venv/bin/python benchmarks/browser_model.py --sizes
 """
 
 from __future__ import annotations
 
+import gzip
 import statistics
 import sys
 import time
 from collections import defaultdict
 
 from attnviz.devtools.browser import launch_browser
+from attnviz.devtools.project import ROOT
 from attnviz.devtools.site import HTML, serve
 from attnviz.sentences import course_sentences
 
@@ -47,7 +55,105 @@ def click_and_wait(page, a: str, b: str = "") -> float:
     return time.perf_counter() - start
 
 
+FIRST_USE_TARGET = 12_000_000  # issue 19: graph + runtime + tokenizer + chunks, gzipped, on the wire
+SENTENCE = "The children laughed at the funny clown."  # 10 tokens with [CLS] and [SEP]
+
+
+def gzipped(data: bytes) -> int:
+    """Bytes on the wire from a server that gzips every file (as the issue measured GitHub Pages doing)."""
+    return len(gzip.compress(data, compresslevel=6, mtime=0))
+
+
+def print_sizes() -> int:
+    """Print the format-2 sizes and precision (no browser)."""
+    import onnxruntime as ort
+
+    import attnviz
+    from attnviz import browser_model, jsdeps
+    from attnviz.browser_model import MAX_ABS, MEAN_ABS, SAME_TOP_KEY, agreement, torch_attentions
+
+    model = browser_model.ensure_browser_model(ROOT / "_build" / ".browser_model", log=print)
+    manifest = model.manifest
+    files, spec = manifest["files"], manifest["embeddings"]
+    read = lambda entry: (model.directory / entry["path"]).read_bytes()  # noqa: E731
+    graph, legacy = read(files["graph"]), model.model_file.read_bytes()
+    tokenizer = read(files["tokenizer"]) + read(files["tokenizer_config"])
+    reader = model.embeddings()
+    chunks = [reader.chunk_path(i).read_bytes() for i in range(spec["chunks"])]
+    modules = jsdeps.ensure_node_modules(ROOT)
+    runtime = {name: (modules / src).read_bytes() for src, name in jsdeps.SITE_FILES.items() if "onnxruntime" in src}
+
+    loaded = attnviz.load_model("bundled")
+    ids = loaded.tokenizer(SENTENCE)["input_ids"]
+    needed = sorted({reader.locate(i)[0] for i in ids})
+    sentence = [chunks[i] for i in needed]
+    per_input, lengths = [], []
+    for a, b in course_sentences().checks:
+        enc = loaded.tokenizer(a, b)["input_ids"]
+        lengths.append(len(enc))
+        per_input.append(sum(len(chunks[c]) for c in {reader.locate(i)[0] for i in enc}))
+
+    mb = lambda n: f"{n / 1e6:6.2f} MB"  # noqa: E731
+    kb = lambda n: f"{n / 1e3:7.1f} KB"  # noqa: E731
+    print("Format-2 browser model (attnviz.webmodel): bytes raw / gzipped")
+    print(f"  graph {files['graph']['path']}: {mb(len(graph))} / {mb(gzipped(graph))}")
+    print(f"    (the single-file model.onnx today's widget loads: {mb(len(legacy))} / {mb(gzipped(legacy))})")
+    print(
+        f"  manifest.json: {kb(model.manifest_file.stat().st_size)} / {kb(gzipped(model.manifest_file.read_bytes()))}"
+    )
+    print(f"  tokenizer files: {mb(len(tokenizer))} / {mb(gzipped(tokenizer))}")
+    print(
+        f"  embedding chunks: {spec['chunks']} files of {spec['chunk_rows']} rows, {kb(len(chunks[0]))} each "
+        f"(the last {kb(len(chunks[-1]))}), {mb(spec['bytes'])} in all / {mb(sum(gzipped(c) for c in chunks))}"
+    )
+    for name, data in runtime.items():
+        print(f"  runtime {name}: {mb(len(data))} / {mb(gzipped(data))}")
+    print(
+        f"a {len(ids)}-token sentence ({SENTENCE!r}): {len(needed)} chunks, {kb(sum(map(len, sentence)))} "
+        f"/ {kb(sum(gzipped(c) for c in sentence))} gzipped; with the graph: "
+        f"{mb(len(graph) + sum(map(len, sentence)))} / {mb(gzipped(graph) + sum(gzipped(c) for c in sentence))}"
+    )
+    print(
+        f"  the course inputs ({len(per_input)}, {min(lengths)}-{max(lengths)} tokens): chunks of median "
+        f"{kb(statistics.median(per_input))}, "
+        f"max {kb(max(per_input))}"
+    )
+    wire = {
+        "graph": gzipped(graph),
+        "runtime": sum(gzipped(d) for d in runtime.values()),
+        "tokenizer": gzipped(tokenizer),
+        "manifest": gzipped(model.manifest_file.read_bytes()),
+        "chunks": sum(gzipped(c) for c in sentence),
+    }
+    total = sum(wire.values())
+    print(
+        "first use on the wire (gzipped): "
+        + " + ".join(f"{k} {v / 1e6:.2f}" for k, v in wire.items())
+        + f" = {mb(total)}; target <= {FIRST_USE_TARGET / 1e6:.0f} MB: "
+        + ("met" if total <= FIRST_USE_TARGET else f"NOT met (by {(total - FIRST_USE_TARGET) / 1e6:.2f} MB)")
+    )
+
+    session = ort.InferenceSession(str(model.graph_file), providers=["CPUExecutionProvider"])
+    pairs = []
+    for a, b in course_sentences().checks:
+        enc, ref = torch_attentions(loaded, a, b)
+        feeds = {
+            "inputs_embeds": reader.rows(enc["input_ids"][0].tolist())[None],
+            "token_type_ids": enc["token_type_ids"].numpy(),
+        }
+        pairs.append((session.run(["attentions"], feeds)[0][0], ref))
+    stats = agreement(pairs)
+    print(
+        f"precision vs PyTorch ({len(pairs)} course inputs, {stats['rows']:,} rows; onnxruntime {ort.__version__}): "
+        f"max abs {stats['max']:.4f} (<= {MAX_ABS}), mean {stats['mean']:.5f} (<= {MEAN_ABS}), "
+        f"same strongest key {stats['same_top']:.2%} (>= {SAME_TOP_KEY:.0%})"
+    )
+    return 0
+
+
 def main() -> int:
+    if "--sizes" in sys.argv[1:]:
+        return print_sizes()
     if not (HTML / PAGE).exists():
         print("build the site first: make book", file=sys.stderr)
         return 1

@@ -145,7 +145,7 @@ def _install_site_files(app: Sphinx, exception: Exception | None) -> None:
 
     model = browser_model.ensure_browser_model(cache)
     for path in model.files():
-        _copy(path, out / "model" / path.name)
+        _copy(path, out / "model" / path.relative_to(model.directory))
 
 
 def _bertviz_licence() -> Path:
