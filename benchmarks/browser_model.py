@@ -23,7 +23,6 @@ import time
 from collections import defaultdict
 
 from attnviz.devtools.browser import launch_browser
-from attnviz.devtools.project import ROOT
 from attnviz.devtools.site import HTML, serve
 from attnviz.sentences import course_sentences
 
@@ -72,7 +71,8 @@ def print_sizes() -> int:
     from attnviz import browser_model, jsdeps
     from attnviz.browser_model import MAX_ABS, MEAN_ABS, SAME_TOP_KEY, agreement, torch_attentions
 
-    model = browser_model.ensure_browser_model(ROOT / "_build" / ".browser_model", log=print)
+    root = HTML.parents[1]  # the repository (HTML is <root>/_build/html)
+    model = browser_model.ensure_browser_model(root / "_build" / ".browser_model", log=print)
     manifest = model.manifest
     files, spec = manifest["files"], manifest["embeddings"]
     read = lambda entry: (model.directory / entry["path"]).read_bytes()  # noqa: E731
@@ -80,7 +80,7 @@ def print_sizes() -> int:
     tokenizer = read(files["tokenizer"]) + read(files["tokenizer_config"])
     reader = model.embeddings()
     chunks = [reader.chunk_path(i).read_bytes() for i in range(spec["chunks"])]
-    modules = jsdeps.ensure_node_modules(ROOT)
+    modules = jsdeps.ensure_node_modules(root)
     runtime = {name: (modules / src).read_bytes() for src, name in jsdeps.SITE_FILES.items() if "onnxruntime" in src}
 
     loaded = attnviz.load_model("bundled")
