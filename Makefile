@@ -10,24 +10,31 @@ PORT ?= 8000
 # pytest-xdist workers for `make test` (auto: one per CPU core)
 TEST_JOBS ?= auto
 
-.PHONY: book test browser jstest lint format serve clean bench bench-build screenshots notebooks
+.PHONY: book test browser engines jstest lint format serve clean bench bench-build screenshots notebooks
 
-$(STAMP): pyproject.toml requirements/constraints.txt
+# attnviz (what Colab installs) and, beside it, the test tooling (tools/: attnviz-devtools), both editable.
+$(STAMP): pyproject.toml tools/pyproject.toml requirements/constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e ".[bundled,book,browser,test]"
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e ".[bundled,book,browser,test]" -e ./tools
 	touch $(STAMP)
 
 ## book: build the site into _build/html (pages executed in parallel and cached; any warning or cell error fails)
 book: $(STAMP)
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 
-## test: build the site if needed, find or install a headless Chromium, then run every test
-test: book browser
-	$(PY) -m pytest -n $(TEST_JOBS)
+## test: build the site if needed, find or install a headless Chromium (and WebKit, Firefox), then run every test
+# -rfEs: the summary names each failure, error and skip (a missing engine: why, and the command that gets it)
+test: book browser engines
+	$(PY) -m pytest -n $(TEST_JOBS) -rfEs
 
 ## browser: find a Chromium for the browser tests, or install one (Playwright's, or apt-get's on Debian/Ubuntu as root)
 browser: $(STAMP)
-	$(PY) -m attnviz.devtools.browser
+	$(PY) -m attnviz_devtools.browser
+
+## engines: find WebKit and Firefox for tests/test_browser_engines.py, or install them (Playwright's, else Debian's
+## WebKitGTK and firefox-esr); one line per engine: what will test it, or why it is skipped (ATTNVIZ_ENGINES=required fails)
+engines: $(STAMP)
+	$(PY) -m attnviz_devtools.engines
 
 ## notebooks: regenerate book/*.ipynb (what Colab and Binder open) and the pages' install cells from _config.yml
 notebooks: $(STAMP)

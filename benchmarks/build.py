@@ -24,8 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from attnviz.devtools.project import ROOT
 from attnviz.sphinx.execute import JOBS_ENV
+from attnviz_devtools.project import ROOT
 
 TARGETS = {"clean build": 90.0, "no-change rebuild": 5.0, "one-page prose edit": 25.0, "one-page code edit": 25.0}
 SERIAL_PAGE = re.compile(r"(book/\S+)\.md: Executed notebook in ([\d.]+) seconds")

@@ -6,7 +6,7 @@
 1. Views. For the same model and input, the bytes of BERTviz's default output
    (``head_view(outputs.attentions, tokens, html_action="return")``: float32 weights at full length,
    BERTviz's JS inline), of this project's notebook output (weights rounded to 3 decimals), and of the
-   same view in the built site (rewritten by ``attnviz.sphinx.compact``: data once, one byte per
+   same view in the built site (rewritten by ``attnviz.views.rewrite``: data once, one byte per
    weight; BERTviz's JS is served once per site and not counted per view, its size is printed apart).
    Targets (issue 10): head view <= 10 % of BERTviz's bytes for one sentence, <= 5 % for a pair,
    neuron view <= 15 %.
@@ -30,8 +30,8 @@ from bertviz import head_view, model_view
 from bertviz.neuron_view import show
 
 import attnviz
-from attnviz.devtools.site import page_limit
-from attnviz.sphinx import compact
+from attnviz.views import bertviz, compact, rewrite
+from attnviz_devtools.site import page_limit
 
 ROOT = Path(__file__).resolve().parents[1]
 INPUTS = {
@@ -55,7 +55,7 @@ def default_attentions(loaded: attnviz.LoadedModel, a: str, b: str | None) -> tu
 
 
 def site_bytes(html: str) -> int:
-    return len(compact.rewrite(html).body.encode())
+    return len(rewrite(html).body.encode())
 
 
 def row(view: str, name: str, theirs: str, ours: str) -> bool:
@@ -85,7 +85,7 @@ def views(loaded: attnviz.LoadedModel) -> bool:
         theirs = show(bv_model, "bert", bv_tok, a, b, html_action="return").data
         ours = attnviz.neuron_view(a, b, model=loaded).data
         ok &= row("neuron view", name, theirs, ours)
-    shared = {view: len(compact.bertviz_script(view).encode()) for view in compact.VIEWS}
+    shared = {view: len(bertviz.bertviz_script(view).encode()) for view in compact.VIEWS}
     print(
         "(site: BERTviz's JS served once per site, not per view: "
         + ", ".join(f"{v}_view.js {n:,} B" for v, n in shared.items())
@@ -119,8 +119,8 @@ def pages(site: Path, layers: int) -> tuple[bool, list[Path]]:
 def load_times(site: Path, found: list[Path]) -> bool:
     from playwright.sync_api import sync_playwright
 
-    from attnviz.devtools.browser import launch_browser
-    from attnviz.devtools.site import serve
+    from attnviz_devtools.browser import launch_browser
+    from attnviz_devtools.site import serve
 
     with_views = [p for p in found if has_views(p)]
     text_only = [p for p in found if not has_views(p)]

@@ -4,7 +4,7 @@
 
 Views draw lazily (when they near the viewport): each visible view is scrolled to and drawn first.
 Serves _build/html on a free localhost port (the same server and Chromium settings as the browser
-tests, attnviz.devtools) and prints JavaScript errors and requests that left localhost.
+tests, attnviz_devtools) and prints JavaScript errors and requests that left localhost.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from attnviz.devtools.browser import launch_browser
-from attnviz.devtools.site import PageLog, serve
-from attnviz.devtools.views import VIEWS
+from attnviz_devtools.browser import launch_browser
+from attnviz_devtools.site import PageLog, serve
+from attnviz_devtools.views import roots
 
 
 def main() -> None:
@@ -37,9 +37,7 @@ def main() -> None:
                 log = PageLog(base)
                 log.attach(page)
                 page.goto(base + page_path, wait_until="load")
-                views = page.locator(VIEWS)
-                for i in range(views.count()):  # draw every visible view (they draw when near)
-                    view = views.nth(i)
+                for view in roots(page):  # draw every visible view (they draw when near)
                     if view.is_visible():
                         view.scroll_into_view_if_needed()
                         view.locator("xpath=self::*[@data-attnviz-drawn]").wait_for(state="attached", timeout=20_000)

@@ -6,18 +6,22 @@ import sys
 import pytest
 
 import attnviz
-from attnviz.devtools import browser as chromium
-from attnviz.devtools.site import HTML, PageLog, base_url, serve
+from attnviz.sphinx.execute import share_the_cores
+from attnviz_devtools import browser as chromium
+from attnviz_devtools.site import HTML, PageLog, base_url, serve
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Stop before any test runs when the browser tests would have no Chromium (one message, no tracebacks).
 
-    `make test` has already found or installed one (python -m attnviz.devtools.browser); this catches a
+    `make test` has already found or installed one (python -m attnviz_devtools.browser); this catches a
     bare `pytest`. The path found is handed to pytest-xdist's workers through the environment.
     """
     if hasattr(config, "workerinput"):
-        _share_the_cores(int(config.workerinput.get("workercount", 1)))
+        # pytest-xdist's worker: its share of the cores, for torch here and for the kernels it starts
+        share_the_cores(int(config.workerinput.get("workercount", 1)))
+        if "torch" in sys.modules:  # already imported: its thread pool no longer reads the environment
+            sys.modules["torch"].set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
         return
     if "not browser" in (config.option.markexpr or ""):
         return
@@ -28,16 +32,6 @@ def pytest_configure(config: pytest.Config) -> None:
     if found is None:
         pytest.exit(chromium.unavailable_message([]) + "\n(`make test` installs one where it can.)", returncode=2)
     os.environ[chromium.ENV_VAR] = found.path
-
-
-def _share_the_cores(workers: int) -> None:
-    """Under pytest-xdist, give each worker (and the kernels it starts) its share of the cores: torch would
-    otherwise start one thread per core in every worker and kernel, and they would fight over them."""
-    threads = str(max(1, (os.cpu_count() or 1) // max(1, workers)))
-    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(name, threads)
-    if "torch" in sys.modules:  # already imported: its thread pool no longer reads the environment
-        sys.modules["torch"].set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
 
 
 @pytest.fixture(scope="session")
@@ -54,6 +48,32 @@ def single(loaded) -> attnviz.AttentionResult:
 @pytest.fixture(scope="session")
 def pair(loaded) -> attnviz.AttentionResult:
     return attnviz.attend("The cat sat on the mat", "The cat lay on the rug", model=loaded)
+
+
+@pytest.fixture(scope="session")
+def result_of():
+    """result_of(tokens, weights) -> an AttentionResult with constructed weights ``(L, H, T, T)`` (known answers)."""
+    import numpy as np
+
+    def make(tokens, weights, *, b_start=None, cls_token="[CLS]", sep_token="[SEP]") -> attnviz.AttentionResult:
+        w = np.asarray(weights, dtype=np.float32)
+        info = attnviz.ModelInfo(
+            name="toy",
+            location="",
+            layers=w.shape[0],
+            heads=w.shape[1],
+            hidden_size=0,
+            parameters=0,
+            max_tokens=512,
+            is_fallback=False,
+            source="requested",
+            cls_token=cls_token,
+            sep_token=sep_token,
+        )
+        types = tuple(0 if b_start is None or i < b_start else 1 for i in range(len(tokens)))
+        return attnviz.AttentionResult("", None, tuple(tokens), types, w, b_start, info)
+
+    return make
 
 
 # --- the built site in headless Chromium -------------------------------------------------------

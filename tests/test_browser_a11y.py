@@ -1,11 +1,14 @@
 """Accessibility of every built page, checked by axe-core (axe-playwright-python bundles axe.min.js, so
-nothing is fetched): zero serious or critical violations once every view has drawn (issue 12)."""
+nothing is fetched): zero serious or critical violations as the page is loaded, before any view draws (its
+controls are named in the built HTML, issue 16), and once every view has drawn (issue 12).
+
+The counts per page are printed (`pytest -rA tests/test_browser_a11y.py -k axe` shows them)."""
 
 from __future__ import annotations
 
 import pytest
 
-from attnviz.devtools.site import built_pages
+from attnviz_devtools.site import built_pages
 
 pytestmark = pytest.mark.browser
 SEVERE = {"serious", "critical"}
@@ -13,14 +16,37 @@ SEVERE = {"serious", "critical"}
 
 def draw_everything(page) -> None:
     """Draw every view (each draws lazily, when it comes near or its tab opens) and wait for all of them."""
-    from attnviz.devtools.views import draw_all
+    from attnviz_devtools.views import draw_all
 
     draw_all(page)
     page.evaluate("window.scrollTo(0, 0)")
     page.wait_for_timeout(100)
 
 
+@pytest.fixture
+def open_as_loaded(browser, site_url):
+    """open_as_loaded(doc) -> (page, views): the page as its HTML arrives, before any view draws (views.js,
+    which draws them, is held back), and how many views it holds."""
+    from attnviz_devtools.views import TAGS
+
+    pages = []
+
+    def _open(doc: str):
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        pages.append(page)
+        page.route("**/_static/attnviz/views.js*", lambda route: route.abort())
+        page.goto(site_url + doc, wait_until="load")
+        page.wait_for_timeout(300)
+        assert page.locator("[data-attnviz-drawn]").count() == 0, "a view drew although views.js was held back"
+        return page, page.locator(TAGS).count()
+
+    yield _open
+    for page in pages:
+        page.close()
+
+
 def severe_violations(page) -> list[str]:
+    """One line per serious or critical axe rule broken: "<rule> (<impact>, <nodes> nodes): [targets]"."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
@@ -33,10 +59,27 @@ def severe_violations(page) -> list[str]:
 
 
 @pytest.mark.parametrize("doc", built_pages())
-def test_no_serious_or_critical_axe_violations(open_page, doc):
+def test_no_serious_or_critical_axe_violations(open_as_loaded, open_page, doc):
+    """Both ways: as loaded (every view still undrawn) and after drawing."""
+    page, views = open_as_loaded(doc)
+    before = severe_violations(page)
     page, _ = open_page(doc)
     draw_everything(page)
-    assert severe_violations(page) == []
+    after = severe_violations(page)
+    nodes = [sum(int(line.split(", ")[1].split()[0]) for line in found) for found in (before, after)]
+    print(f"axe serious/critical nodes on {doc} ({views} views): as loaded {nodes[0]} {before}, ", end="")
+    print(f"after drawing {nodes[1]} {after}")
+    assert (before, after) == ([], [])
+
+
+def test_the_selects_of_undrawn_views_have_their_names(open_as_loaded):
+    """The issue's case: BERTviz's Layer/Head/Attention selects, named before anything draws."""
+    page, views = open_as_loaded("book/03_bertviz.html")
+    selects = page.locator("div[id^=bertviz-] select")
+    assert views >= 3 and selects.count() >= views
+    names = selects.evaluate_all("els => els.map(s => s.getAttribute('aria-label'))")
+    assert all(names), names
+    assert {"Layer（層）", "Attention（表示する文の組み合わせ）"} <= set(names)
 
 
 # --- keyboard and the text alternative, on the appendix's single-sentence head view and model view ----
@@ -46,7 +89,7 @@ APPENDIX = "book/appendix_views.html"
 
 @pytest.fixture
 def head_view(open_page):
-    from attnviz.devtools.views import draw
+    from attnviz_devtools.views import draw
 
     page, log = open_page(APPENDIX)
     root = page.locator("div[id^=bertviz-]").first
@@ -139,7 +182,7 @@ def test_text_alternative_lists_the_strongest_targets_and_follows_the_layer(head
 
 
 def _drawn_view(open_page, kind: str):
-    from attnviz.devtools.views import draw_all
+    from attnviz_devtools.views import draw_all
 
     page, _ = open_page(APPENDIX)
     roots = draw_all(page, "div[id^=bertviz-]")

@@ -7,10 +7,12 @@ import re
 import pytest
 
 import attnviz
+from attnviz_devtools.project import load_sync, shown_outputs
 
 pytestmark = pytest.mark.browser
 
-CHAPTERS = ["01_self_attention", "02_transformer_bert", "03_bertviz", "04_demo", "05_miniwork", "06_summary"]
+# The numbered chapters after the introduction, as _toc.yml lists them.
+CHAPTERS = [name.split("/")[-1] for name in load_sync().toc_pages() if re.fullmatch(r"book/0[1-9]_\w+", name)]
 
 
 def _images_loaded(page) -> list[int]:
@@ -26,17 +28,20 @@ def _page_errors(log) -> list[str]:
 def test_intro_cards_link_every_chapter(open_page):
     page, log = open_page("book/00_intro.html")
     hrefs = page.eval_on_selector_all("a.sd-stretched-link", "as => as.map(a => a.getAttribute('href'))")
+    assert CHAPTERS  # the toc test (test_site.py) checks which chapters there are
     for chapter in CHAPTERS:
         assert f"{chapter}.html" in hrefs, chapter
     assert "attnviz-model" in page.content()
     assert _page_errors(log) == []
 
 
-@pytest.mark.parametrize(("path", "n_figures"), [("01_self_attention", 5), ("02_transformer_bert", 3)])
-def test_figures_render(open_page, path, n_figures):
+@pytest.mark.parametrize("path", ["01_self_attention", "02_transformer_bert"])
+def test_figures_render(open_page, path):
+    figures = sum("image/png" in output.get("data", {}) for output in shown_outputs(f"book/{path}"))
+    assert figures > 0, "the page's code drew no figure"
     page, log = open_page(f"book/{path}.html")
     widths = _images_loaded(page)
-    assert len(widths) >= n_figures
+    assert len(widths) >= figures  # every figure the code drew (and any image of the text)
     assert all(w > 0 for w in widths)
     assert _page_errors(log) == []
 

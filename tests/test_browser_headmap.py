@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from attnviz.devtools.views import draw
+from attnviz_devtools.views import draw
 
 pytestmark = pytest.mark.browser
 
 PAGE = "book/04_demo.html"
-# Console errors that every Jupyter Book 1.0.4 page logs (see FINDINGS.md), whatever our widget does:
+# Console errors that every Jupyter Book 1.0.4 page logs, whatever our widget does:
 # the theme's THEBE_JS_URL redeclaration, its "invalid theme mode" message, and the missing favicon.
 THEME_NOISE = ("THEBE_JS_URL", "invalid theme mode", "Failed to load resource")
 
@@ -27,6 +27,12 @@ def drawn_lines(root) -> list[tuple[float, float, float]]:
     )
 
 
+def selection(page, uid: str) -> tuple[str | None, str | None]:
+    """(layer, head) a head-map widget shows."""
+    root = page.locator(f"#attnviz-headmap-{uid}")
+    return root.get_attribute("data-layer"), root.get_attribute("data-head")
+
+
 def expected_count(data: dict, layer: int, head: int, row: int | None = None) -> int:
     rows = data["weights"][layer][head]
     return sum(w >= 10 for i, r in enumerate(rows) if row is None or i == row for w in r)
@@ -35,8 +41,12 @@ def expected_count(data: dict, layer: int, head: int, row: int | None = None) ->
 def test_choosing_a_cell_draws_that_head(open_page):
     page, log = open_page(PAGE)
     root = page.locator(".attnviz-headmap").first
-    assert root.get_attribute("data-attnviz-drawn") is None or root.is_visible()  # drawn lazily
-    draw(root)
+    # drawn lazily: far below the first screen (views.js draws 400 px ahead), it has not drawn after loading ...
+    assert root.evaluate("el => el.getBoundingClientRect().top - innerHeight") > 800
+    page.wait_for_timeout(300)
+    assert root.get_attribute("data-attnviz-drawn") is None
+    assert root.locator(".ahm-grid button").count() == 0
+    draw(root)  # ... and draws once scrolled near
     root.locator(".ahm-grid button").first.wait_for()
     data = json.loads(root.locator("script[type='application/json']").text_content())
     buttons = root.locator(".ahm-grid button")
@@ -94,8 +104,8 @@ def test_hostile_tokens_stay_text(browser, loaded, single):
     """A token that looks like HTML is drawn as that text: no element is created, no script runs."""
     import dataclasses
 
-    from attnviz.headmap import headmap_widget
-    from attnviz.heads import measure_heads
+    from attnviz.core.heads import measure_heads
+    from attnviz.views.headmap import headmap_widget
 
     evil = ("</script><script>window.__pwned=1</script>", '<img src=x onerror="window.__pwned=2">')
     result = dataclasses.replace(single, tokens=(single.tokens[0], *evil, *single.tokens[3:]))
@@ -110,14 +120,13 @@ def test_hostile_tokens_stay_text(browser, loaded, single):
         for uid in ("evil", "evil2"):  # two widgets on one page work independently
             texts = page.locator(f"#attnviz-headmap-{uid} svg text").all_text_contents()
             assert evil[0] in texts and evil[1] in texts
-        page.locator("#attnviz-headmap-evil2 .ahm-grid button").nth(1).click()
-        assert page.locator("#attnviz-headmap-evil2").get_attribute("data-head") == "1"
-        assert page.locator("#attnviz-headmap-evil").get_attribute("data-head") != "1" or (
-            json.loads(page.locator("#attnviz-headmap-evil script[type='application/json']").text_content())["initial"][
-                1
-            ]
-            == 1
-        )
+        initial = json.loads(page.locator("#attnviz-headmap-evil2 script[type='application/json']").text_content())
+        target = 1 if initial["initial"] != [0, 1] else 2  # a head of layer 0 other than the one shown
+        before = selection(page, "evil")
+        assert before == selection(page, "evil2") == tuple(map(str, initial["initial"]))
+        page.locator("#attnviz-headmap-evil2 .ahm-grid button").nth(target).click()
+        assert selection(page, "evil2") == ("0", str(target))
+        assert selection(page, "evil") == before  # the other widget keeps its head
         assert errors == []
     finally:
         page.close()

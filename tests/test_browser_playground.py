@@ -1,22 +1,30 @@
 """The in-browser model widget in headless Chromium, with every request outside localhost blocked.
 
 Covers: a sentence and a pair drawn by BERTviz's head view (and the model view), the browser's weights
-against PyTorch's, the browser tokenizer's ids against Python's, a shared URL, and each error message.
+against PyTorch's, the browser tokenizer's ids against Python's, a shared URL, and each error message; the
+drawing budget (a 500-token share link draws a window with no long task, the window moves, a long pair keeps
+its filters), the latest request winning during a download, an error clearing the earlier view, plain
+Japanese errors and the keyboard focus, and each script loaded once.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from urllib.parse import urlencode
 
 import numpy as np
 import pytest
 
 import attnviz
-from attnviz.browser_model import MAX_ABS, MEAN_ABS, SAME_TOP_KEY, agreement, torch_attentions
-from attnviz.devtools.site import PageLog
-from attnviz.sentences import course_sentences
+from attnviz.core.sentences import course_sentences
+from attnviz_devtools.precision import MAX_ABS, MEAN_ABS, SAME_TOP_KEY, agreement, torch_attentions
+from attnviz_devtools.site import PageLog
 
 pytestmark = pytest.mark.browser
+
+# The widget's modules export what the tests use; importing the page's own entry module gives the page's instance.
+PLAYGROUND = "import(new URL('../_static/attnviz/playground/playground.js', location.href))"
 
 PAGE = "book/playground.html"
 DRAWN = "[data-attnviz-playground][data-state=drawn]"
@@ -43,7 +51,7 @@ def offline_page(browser, site_url):
     """open(path, init_script=None) -> (page, log, blocked): a page that can reach localhost only."""
     pages = []
 
-    def _open(path: str, init_script: str | None = None, width: int = 1280):
+    def _open(path: str, init_script: str | None = None, width: int = 1280, before_goto=None):
         page = browser.new_page(viewport={"width": width, "height": 900})
         blocked: list[str] = []
 
@@ -59,6 +67,8 @@ def offline_page(browser, site_url):
             page.add_init_script(init_script)
         log = PageLog(site_url)
         log.attach(page)
+        if before_goto:
+            before_goto(page)
         page.goto(site_url + path, wait_until="load")
         pages.append(page)
         return page, log, blocked
@@ -120,7 +130,7 @@ def test_browser_weights_match_pytorch(offline_page):
     bundled = attnviz.load_model("bundled")
     pairs = []
     for a, b in course_sentences().checks:
-        got = page.evaluate("([a, b]) => window.attnvizPlayground.infer(a, b)", [a, b])
+        got = page.evaluate(f"async ([a, b]) => (await {PLAYGROUND}).infer(a, b)", [a, b])
         enc, ref = torch_attentions(bundled, a, b)
         assert got["ids"] == enc["input_ids"][0].tolist()
         pairs.append((np.asarray(got["data"], dtype=np.float32).reshape(got["dims"]), ref))
@@ -134,7 +144,7 @@ def test_browser_token_ids_equal_python(offline_page):
     page, log, blocked = offline_page(PAGE)
     tokenizer = attnviz.load_model("bundled").tokenizer
     for a, b in [*course_sentences().checks, *TRICKY]:
-        got = page.evaluate("([a, b]) => window.attnvizPlayground.encode(a, b)", [a, b])
+        got = page.evaluate(f"async ([a, b]) => (await {PLAYGROUND}).encode(a, b)", [a, b])
         want = tokenizer(a, b)
         assert got["ids"] == want["input_ids"], (a, b)
         assert got["tokenTypeIds"] == want["token_type_ids"], (a, b)
@@ -154,7 +164,7 @@ def test_word_final_sigma_is_where_the_raw_js_tokenizer_differs(offline_page):
         }"""
     )
     python = attnviz.load_model("bundled").tokenizer("ΟΔΟΣ")["input_ids"]
-    widget = page.evaluate("() => window.attnvizPlayground.encode('ΟΔΟΣ')")["ids"]
+    widget = page.evaluate(f"async () => (await {PLAYGROUND}).encode('ΟΔΟΣ')")["ids"]
     assert raw != python, "the JS tokenizer now lowercases a final Σ like Python: drop the workaround"
     assert widget == python
 
@@ -176,14 +186,27 @@ def test_shared_url_reproduces_the_view(offline_page):
     url = page.locator(".attnviz-pg-share-link").get_attribute("href")
     assert "a=The+dog+chased+the+ball" in url and "b=It+was+red" in url
     assert page.url == url
-    first = page.evaluate("window.attnvizPlayground.widgets[0].last.ids")
+    first = page.evaluate(f"async () => (await {PLAYGROUND}).widgets[0].last.ids")
     other, _, _ = offline_page(url.split("/", 3)[3])
     other.wait_for_selector(DRAWN, timeout=60_000)
     assert other.locator(".attnviz-pg-a").input_value() == "The dog chased the ball"
     assert other.locator(".attnviz-pg-b").input_value() == "It was red"
-    assert other.evaluate("window.attnvizPlayground.widgets[0].last.ids") == first
+    assert other.evaluate(f"async () => (await {PLAYGROUND}).widgets[0].last.ids") == first
     assert other.locator(".attnviz-pg-head #filter option").count() == 5
     assert blocked == []
+
+
+def test_instructor_guide_share_link_draws_its_pair(offline_page):
+    """The guide's ready-made pair link, followed by a click, fills both inputs and draws the pair's view."""
+    page, log, blocked = offline_page("book/instructor_guide.html")
+    link = page.locator("main a[href*='playground.html?'][href*='b=']").first
+    cells = link.locator("xpath=ancestor::tr").locator("td").all_inner_texts()
+    link.click()
+    page.wait_for_selector(DRAWN, timeout=60_000)
+    a, b = page.locator(".attnviz-pg-a").input_value(), page.locator(".attnviz-pg-b").input_value()
+    assert a and b and a in cells and b in cells, (a, b, cells)
+    assert page.locator(".attnviz-pg-head #filter option").count() == 5  # BERTviz's A/B filter: a pair
+    assert log.errors == [] and log.failed == [] and blocked == []
 
 
 def test_miniwork_widget_links_to_the_playground(offline_page):
@@ -214,8 +237,10 @@ def test_too_long_input_error(offline_page):
     run(page, "word " * 600)
     kind, text = error_text(page)
     assert kind == "toolong" and "602 トークン" in text and "512 トークンまで" in text
-    # refused before the model is downloaded
-    assert page.evaluate("performance.getEntriesByType('resource').some(e => e.name.includes('model.onnx'))") is False
+    # refused before anything is computed or drawn (the model's download, started with the tokenizer's, goes on:
+    # the reader's next, shorter sentence needs it)
+    assert page.locator(".attnviz-pg-result").is_hidden()
+    assert page.locator("[data-attnviz-playground]").get_attribute("data-state") == "error"
 
 
 def test_no_webassembly_error(offline_page):
@@ -255,3 +280,351 @@ def test_progress_is_shown_while_the_model_downloads(offline_page):
     assert downloads, seen
     assert re.search(r"(\d+\.\d) / \1 MB$", downloads[-1]), downloads  # received all of it
     assert page.locator(".attnviz-pg-progress").is_hidden()  # gone once the view is drawn
+
+
+# --- the drawing budget, the latest request, errors and focus (issue 16) -----------------------------------------
+
+# Every long task of the page (a PerformanceObserver on "longtask", from the first script on): [start, duration].
+LONG_TASKS = """
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__longTasks.push([e.startTime, e.duration]);
+    }).observe({type: 'longtask', buffered: true});
+"""
+LIMIT_MS = 500  # budget.js: no task of the page may take longer while the widget draws or the reader interacts
+WORDS = ["cat", "dog", "sat", "ran", "mat", "rug", "red", "big"]  # one token each
+
+
+def long_share_link(tokens: int = 500) -> str:
+    """The playground's address for a sentence of `tokens` tokens ([CLS] and [SEP] included), short words only."""
+    words = " ".join(WORDS[i % len(WORDS)] for i in range(tokens - 2))
+    return f"{PAGE}?{urlencode({'a': words})}"
+
+
+class MainThreadTrace:
+    """Chromium's trace of one page, started before it loads: each task of its main thread, by the clock and
+    by the CPU. On a shared machine a task's time by the clock includes the time it waited for a core."""
+
+    CATEGORIES = ("devtools.timeline", "disabled-by-default-devtools.timeline", "blink.user_timing")
+
+    def __init__(self, browser) -> None:
+        self.browser = browser
+        self.events: list[dict] = []
+        self.navigation: dict | None = None  # the page's navigationStart: its main thread, its time origin
+        self.active = False
+
+    def start(self, page) -> None:
+        self.browser.start_tracing(page=page, categories=list(self.CATEGORIES))
+        self.active = True
+
+    def stop(self) -> None:
+        if self.active:
+            self.active = False
+            self.events = json.loads(self.browser.stop_tracing())["traceEvents"]
+
+    def tasks(self, since: float) -> list[tuple[float, float, float]]:
+        """(start, wall ms, CPU ms) of the page's main-thread tasks from `since` (its performance.now() time)."""
+        navigations = [
+            e
+            for e in self.events
+            if e.get("name") == "navigationStart" and "playground.html" in str(e.get("args", {}).get("data", {}))
+        ]
+        if navigations:  # a trace restarted after the page loaded has none: the first one's is kept
+            self.navigation = navigations[-1]
+        nav = self.navigation
+        assert nav, "the trace has no navigation to the playground"
+        origin = nav["ts"]
+        return [
+            ((e["ts"] - origin) / 1000, e["dur"] / 1000, e.get("tdur", 0) / 1000)
+            for e in self.events
+            if e.get("name") == "RunTask"
+            and e.get("ph") == "X"
+            and (e["pid"], e["tid"]) == (nav["pid"], nav["tid"])
+            and e["ts"] >= origin + since * 1000
+        ]
+
+
+@pytest.fixture
+def main_thread_trace(browser):
+    trace = MainThreadTrace(browser)
+    yield trace
+    trace.stop()  # the browser is the session's: leave it not tracing, whatever the test did
+
+
+def longest_task_since(page, since: float) -> float:
+    """The longest task (ms) that started after `since` (a performance.now() time of the page)."""
+    return page.evaluate(
+        "(since) => Math.max(0, ...window.__longTasks.filter(t => t[0] >= since).map(t => t[1]))", since
+    )
+
+
+def assert_no_long_task(page, trace: MainThreadTrace, since: float) -> None:
+    """No task of the page took longer than LIMIT_MS (the PerformanceObserver's longtask entries), from `since`.
+
+    The machine the tests run on may be shared: by the clock, any task can then take several times its CPU
+    time. A task the observer saw above LIMIT_MS therefore counts against the page only if Chromium's trace
+    also shows it used more than half of LIMIT_MS of CPU (it would take LIMIT_MS on a machine twice slower).
+    """
+    longest = longest_task_since(page, since)
+    if longest <= LIMIT_MS:
+        return
+    trace.stop()
+    tasks = trace.tasks(since)
+    slow = [t for t in tasks if t[1] > LIMIT_MS]
+    assert slow, f"the observer saw a {longest:.0f} ms task, the trace none: {tasks_and_draws(page)}"
+    heavy = [t for t in slow if t[2] > LIMIT_MS / 2]
+    assert not heavy, f"tasks (start, wall ms, CPU ms): {heavy}; {tasks_and_draws(page)}"
+    trace.start(page)
+
+
+def tasks_and_draws(page) -> str:
+    """For a failure's message: the page's long tasks and the widget's draws (User Timing), [start, ms, lines]."""
+    return page.evaluate(
+        """() => JSON.stringify({tasks: window.__longTasks.map(t => t.map(Math.round)),
+            draws: performance.getEntriesByType('measure').filter(m => m.name.startsWith('attnviz-pg'))
+                .map(m => [m.name, Math.round(m.startTime), Math.round(m.duration), m.detail && m.detail.lines])})"""
+    )
+
+
+def drawn_tokens(page) -> list[str]:
+    return page.locator(".attnviz-pg-head svg #left text").all_text_contents()
+
+
+def shown_range(page) -> tuple[int, int]:
+    """The first and last token the budget's window shows, as the widget says it."""
+    found = re.search(r"(\d+)〜(\d+) 番のトークン", page.locator(".attnviz-pg-budget-window").inner_text())
+    assert found, page.locator(".attnviz-pg-budget").inner_text()
+    return int(found.group(1)), int(found.group(2))
+
+
+def settle(page) -> None:
+    """Wait until the page has painted twice: whatever a change drew is done, and its tasks were observed."""
+    page.evaluate("new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 50))))")
+
+
+def test_a_500_token_share_link_draws_a_window_within_the_budget(offline_page, main_thread_trace):
+    trace = main_thread_trace
+    page, log, blocked = offline_page(long_share_link(500), init_script=LONG_TASKS, before_goto=trace.start)
+    # the page's own loading (theme scripts) is not the widget's: count the tasks from the load event on
+    loaded = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
+    page.wait_for_selector(DRAWN, timeout=240_000)
+    settle(page)
+    assert page.evaluate(f"async () => (await {PLAYGROUND}).widgets[0].last.ids.length") == 500
+    budget = page.locator(".attnviz-pg-budget")
+    assert budget.is_visible()
+    text = budget.inner_text()
+    assert "500 トークン" in text and "3,000,000 本" in text and "1 になりません" in text
+    first = drawn_tokens(page)
+    # a window: [CLS], some consecutive tokens, the last [SEP]; far fewer than 500
+    assert first[0] == "[CLS]" and first[-1] == "[SEP]" and 6 <= len(first) < 100, first
+    assert shown_range(page) == (1, len(first) - 2)
+    assert_no_long_task(page, trace, loaded)
+    checked = page.evaluate("performance.now()")
+
+    # the choice draws: the next window, then the slider; the reader's layer stays
+    head = page.locator(".attnviz-pg-head")
+    head.locator("#layer").select_option("3")
+    settle(page)
+    page.locator(".attnviz-pg-next").click()
+    settle(page)
+    moved = drawn_tokens(page)
+    start, end = shown_range(page)
+    assert start == len(first) - 1, "the next window starts after the last one"
+    assert moved[0] == "[CLS]" and moved[-1] == "[SEP]" and len(moved) == end - start + 3
+    assert moved[1:-1] != first[1:-1] or WORDS[start % 8] == WORDS[1]  # other tokens (the words repeat every 8)
+    assert head.locator("#layer").input_value() == "3"
+    assert page.locator(".attnviz-pg-prev").is_enabled()
+    slider = page.locator(".attnviz-pg-start")
+    slider.fill("300")  # sets the value and fires input and change, as a reader's drag does
+    settle(page)
+    start, end = shown_range(page)
+    assert start == 300 and len(drawn_tokens(page)) == end - start + 3
+
+    # hovering a token, switching heads and the model view stay within the budget too
+    head.locator("svg #left > g:not(.attentionBoxes) > g").nth(2).hover()
+    settle(page)
+    squares = head.locator("svg > g:last-child > rect")
+    squares.nth(0).click()
+    squares.nth(5).dblclick()
+    settle(page)
+    page.locator(".attnviz-pg-model-details > summary").click()
+    page.wait_for_selector(".attnviz-pg-model svg", timeout=60_000)
+    settle(page)
+    note = page.locator(".attnviz-pg-model-note")
+    if note.is_visible():  # not every layer fits: one choice of layers is drawn, the others can be picked
+        assert "だけを描いています" in note.inner_text()
+        picker = page.locator(".attnviz-pg-model-layers")
+        options = picker.locator("option").all_inner_texts()
+        assert options[0].startswith("Layer 0") and len(options) >= 2
+        picker.select_option(index=0)
+        settle(page)
+        labels = page.locator(".attnviz-pg-model svg > text").all_text_contents()
+        layers = labels[labels.index("Layers") + 1 :]  # BERTviz labels its rows after the word "Layers"
+        assert layers[0] == "0" and len(layers) < 6, labels
+    assert_no_long_task(page, trace, checked)
+    assert log.errors == [] and blocked == []
+
+
+def test_the_latest_sentence_wins_during_a_slow_download(offline_page):
+    page, log, blocked = offline_page(PAGE)
+    held = []
+    page.route("**/model.onnx", lambda route: held.append(route))  # the download waits for the test
+    run_button = page.locator(".attnviz-pg-run")
+    page.locator(".attnviz-pg-a").fill("The cat sat on the mat")
+    run_button.click()
+    for _ in range(600):  # until the model's download has started (and waits)
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the model's download never started"
+    assert "読み込み中" in page.locator(".attnviz-pg-progress-text").inner_text()
+    assert page.evaluate("document.activeElement.className") == "attnviz-pg-run", "focus stays on the button"
+    # the reader changes both sentences during the download and presses Enter: that request replaces the first
+    page.locator(".attnviz-pg-a").fill("She loves programming.")
+    page.locator(".attnviz-pg-b").fill("It is fun.")
+    page.locator(".attnviz-pg-b").press("Enter")
+    assert page.evaluate("document.activeElement.className") == "attnviz-pg-b"
+    page.wait_for_timeout(300)
+    for route in held:
+        route.continue_()
+    page.unroute("**/model.onnx")
+    page.wait_for_selector(DRAWN, timeout=120_000)
+    assert page.evaluate("document.activeElement.className") == "attnviz-pg-b", "the focus stays where Enter was"
+    tokens = page.locator(".attnviz-pg-head svg text").all_text_contents()
+    assert "programming" in tokens and "fun" in tokens and "cat" not in tokens, tokens
+    last = page.evaluate(
+        f"async () => {{ const {{ a, b, ids }} = (await {PLAYGROUND}).widgets[0].last; return {{ a, b, ids }}; }}"
+    )
+    assert (last["a"], last["b"]) == ("She loves programming.", "It is fun.")
+    assert "a=She+loves+programming." in page.locator(".attnviz-pg-share-link").get_attribute("href")
+    assert f"{len(last['ids'])} トークン" in page.locator(".attnviz-pg-status").inner_text()
+    # and the view stays the newest one: nothing of the first request is drawn later
+    page.wait_for_timeout(500)
+    assert "cat" not in page.locator(".attnviz-pg-head svg text").all_text_contents()
+    assert log.errors == [] and blocked == []
+
+
+def test_a_new_sentence_marks_the_old_view_and_an_error_clears_it(offline_page):
+    page, log, _ = offline_page(PAGE)
+    run(page, "The cat sat on the mat")
+    assert page.locator(DRAWN).count() == 1 and "?a=" in page.url
+    # while a new sentence is computed, the old view says it belongs to the earlier sentence
+    page.locator(".attnviz-pg-a").fill("A dog ran.")
+    page.locator(".attnviz-pg-run").click()
+    stale = page.evaluate(
+        "() => [document.querySelector('.attnviz-pg-result').dataset.stale,"
+        " document.querySelector('.attnviz-pg-status').textContent]"
+    )
+    assert stale[0] == "true" and "前の文" in stale[1], stale
+    page.wait_for_selector(DRAWN, timeout=60_000)
+    assert page.locator(".attnviz-pg-result").get_attribute("data-stale") is None
+    # a too-long input: the error, and nothing of the sentence before
+    run(page, "word " * 600)
+    kind, _ = error_text(page)
+    assert kind == "toolong"
+    assert page.locator(".attnviz-pg-result").is_hidden()
+    assert page.locator(".attnviz-pg-head svg").count() == 0
+    assert page.locator(".attnviz-pg-status").inner_text() == ""
+    assert page.locator(".attnviz-pg-share-link").get_attribute("href") is None
+    assert "?a=" not in page.url, "the address is the share link: it no longer names the old sentence"
+    assert log.errors == []
+
+
+def visible_error(page, selector: str = ".attnviz-pg-error") -> str:
+    """What the reader sees of an error box: its message, the folded 詳細 only as its summary."""
+    box = page.locator(selector)
+    assert box.is_visible()
+    detail = box.locator("details")
+    if detail.count():
+        assert detail.get_attribute("open") is None, "the technical detail is folded"
+    return box.inner_text()
+
+
+def assert_plain_japanese(text: str) -> None:
+    assert re.search(r"[ぁ-んァ-ン]", text), text
+    assert not re.search(r"https?|://|\.m?js\b|\.onnx\b|\.json\b", text), text
+    words = re.sub(r"\b(head|model) view\b", "", text)
+    assert not re.search(r"[A-Za-z]{2,}[ .,:]+[A-Za-z]{2,}", words), f"an English phrase: {text}"
+
+
+def test_offline_error_is_plain_japanese_and_keeps_the_focus(offline_page):
+    page, _, _ = offline_page(PAGE)
+    page.context.set_offline(True)
+    page.locator(".attnviz-pg-a").fill("The cat sat on the mat")
+    page.locator(".attnviz-pg-run").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector(ERROR, timeout=60_000)
+    text = visible_error(page)
+    assert_plain_japanese(text)
+    assert "読み込みに失敗しました" in text and "もう一度試す" in text and "詳細" in text
+    assert page.evaluate("document.activeElement.className") == "attnviz-pg-run"
+    # the browser's own words are kept, folded
+    page.locator(".attnviz-pg-error details > summary").click()
+    assert page.locator(".attnviz-pg-error details code").inner_text().strip()
+    # back online, the retry draws; the focus that was on the retry button goes back to the run button
+    page.context.set_offline(False)
+    retry = page.locator(".attnviz-pg-retry")
+    retry.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector(DRAWN, timeout=60_000)
+    assert retry.is_hidden()
+    assert page.evaluate("document.activeElement.className") == "attnviz-pg-run"
+
+
+def test_a_failed_model_view_script_is_not_called_a_model_failure(offline_page):
+    page, _, _ = offline_page(PAGE)
+    page.route("**/bertviz/model_view.js", lambda r: r.abort())
+    run(page, "The cat sat on the mat")
+    assert page.locator(DRAWN).count() == 1
+    page.locator(".attnviz-pg-model-details > summary").click()
+    page.wait_for_selector(".attnviz-pg-model-error:not([hidden])", timeout=30_000)
+    text = visible_error(page, ".attnviz-pg-model-error")
+    assert_plain_japanese(text)
+    assert "model view を描けませんでした" in text and "図を描くプログラム（BERTviz）" in text
+    assert "モデル（" not in text
+    assert page.locator(".attnviz-pg-head svg").count() == 1, "the head view stays"
+    page.unroute("**/bertviz/model_view.js")
+    page.locator(".attnviz-pg-model-retry").click()
+    page.wait_for_selector(".attnviz-pg-model svg", timeout=30_000)
+    assert page.locator(".attnviz-pg-model-error").is_hidden()
+
+
+def test_every_script_loads_once(offline_page):
+    page, log, _ = offline_page(PAGE)
+    run(page, "The cat sat on the mat")
+    run(page, "She loves programming.", "It is fun.")
+    page.locator(".attnviz-pg-model-details > summary").click()
+    page.wait_for_selector(".attnviz-pg-model svg", timeout=60_000)
+    scripts = page.evaluate(
+        "performance.getEntriesByType('resource').map(e => e.name).filter(n => /\\.m?js(\\?|$)/.test(n))"
+    )
+    repeated = {name for name in scripts if scripts.count(name) > 1}
+    assert not repeated, repeated
+    assert any(name.endswith("/bertviz/head_view.js") for name in scripts)
+    srcs = page.evaluate("[...document.querySelectorAll('script[src]')].map(s => s.src)")
+    assert len(srcs) == len(set(srcs)), srcs
+    assert log.errors == []
+
+
+def test_a_long_pair_keeps_the_sentence_filters_in_its_window(offline_page):
+    a = " ".join(WORDS[i % len(WORDS)] for i in range(150))
+    b = " ".join(["sun"] * 80)
+    page, log, blocked = offline_page(f"{PAGE}?{urlencode({'a': a, 'b': b})}")
+    page.wait_for_selector(DRAWN, timeout=240_000)
+    assert page.locator(".attnviz-pg-budget").is_visible()
+    head = page.locator(".attnviz-pg-head")
+    assert head.locator("#filter option").count() == 5  # BERTviz's A/B filters: still a pair
+    left = drawn_tokens(page)
+    # the window is in sentence A; the [SEP] that ends A and the last [SEP] (of B) are always there
+    assert left[0] == "[CLS]" and left.count("[SEP]") == 2 and "sun" not in left, left
+    head.locator("#filter").select_option("3")  # Sentence A -> Sentence B: B's part of the window is its [SEP]
+    assert head.locator("svg #right text").all_text_contents() == ["[SEP]"]
+    # moved to the end: the window holds sentence B's last tokens, and the reader's filter stays
+    page.locator(".attnviz-pg-start").fill(str(page.locator(".attnviz-pg-start").get_attribute("max")))
+    settle(page)
+    assert head.locator("#filter").input_value() == "3"
+    assert "sun" in head.locator("svg #right text").all_text_contents()
+    head.locator("#filter").select_option("2")  # Sentence B -> Sentence B
+    right = head.locator("svg #right text").all_text_contents()
+    assert "sun" in right and right[-1] == "[SEP]", right
+    assert log.errors == [] and blocked == []

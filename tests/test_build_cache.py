@@ -81,7 +81,7 @@ def test_a_change_in_the_package_or_the_model_re_executes_every_page(project, mo
     _build(src)
     assert _runs(log) == ["a", "b"], "nothing re-executed when neither the code nor the package changed"
 
-    (package / "attention.py").write_text((package / "attention.py").read_text() + "\n# edited\n")
+    (package / "core" / "attention.py").write_text((package / "core" / "attention.py").read_text() + "\n# edited\n")
     _build(src)
     assert _runs(log) == ["a", "a", "b", "b"], "an edit under src/attnviz re-executes every page"
 
@@ -105,3 +105,16 @@ def test_build_jobs_come_from_the_environment(monkeypatch):
     assert execute.build_jobs() == 1
     monkeypatch.delenv(execute.JOBS_ENV)
     assert execute.build_jobs() >= 1
+
+
+def test_each_kernel_or_test_worker_gets_its_share_of_the_cores(monkeypatch):
+    """One definition for the build's kernels and pytest-xdist's workers (tests/conftest.py uses it too)."""
+    monkeypatch.setattr(execute.os, "cpu_count", lambda: 8)
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.setenv("MKL_NUM_THREADS", "5")  # the user's choice stays
+    assert execute.share_the_cores(3) == ["OMP_NUM_THREADS"]
+    assert (execute.os.environ["OMP_NUM_THREADS"], execute.os.environ["MKL_NUM_THREADS"]) == ("2", "5")
+    monkeypatch.delenv("OMP_NUM_THREADS")
+    with execute._threads_per_kernel(16):  # more workers than cores: one thread each, never zero
+        assert execute.os.environ["OMP_NUM_THREADS"] == "1"
+    assert "OMP_NUM_THREADS" not in execute.os.environ  # set only while the kernels run

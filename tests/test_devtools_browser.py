@@ -1,4 +1,4 @@
-"""How `make test` gets its Chromium (attnviz.devtools.browser): the order of the look-up, and one clear
+"""How `make test` gets its Chromium (attnviz_devtools.browser): the order of the look-up, and one clear
 message, before any test runs, when there is no browser and no way to install one."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from attnviz.devtools import browser
+from attnviz_devtools import browser
 
 
 def _fake_binary(folder, name="chrome"):
@@ -50,10 +50,26 @@ def test_an_installed_browser_comes_before_playwrights(monkeypatch, tmp_path):
     assert found == browser.Chromium(installed, "installed")
 
 
-def test_installed_paths_cover_the_usual_places():
-    paths = browser.installed_paths()
-    if sys.platform.startswith("linux"):
-        assert "/usr/bin/chromium" in paths and "/usr/bin/google-chrome" in paths
+def test_a_browser_on_path_is_found_when_no_usual_folder_has_one(monkeypatch, tmp_path):
+    monkeypatch.delenv(browser.ENV_VAR, raising=False)
+    monkeypatch.setattr(browser.platform, "system", lambda: "Linux")
+    monkeypatch.setattr(browser, "LINUX_PATHS", (str(tmp_path / "usr" / "bin" / "chromium"),))
+    on_path = _fake_binary(tmp_path, "chromium-browser")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert browser.find_chromium() == browser.Chromium(on_path, "installed")
+
+
+def test_a_browser_in_the_users_applications_is_found_on_macos(monkeypatch, tmp_path):
+    """macOS paths under ~ are expanded before the look-up."""
+    monkeypatch.delenv(browser.ENV_VAR, raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.setattr(browser.platform, "system", lambda: "Darwin")
+    monkeypatch.setattr(browser, "MACOS_PATHS", tuple(p for p in browser.MACOS_PATHS if p.startswith("~")))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    app = tmp_path / "Applications" / "Chromium.app" / "Contents" / "MacOS"
+    app.mkdir(parents=True)
+    chromium = _fake_binary(app, "Chromium")
+    assert browser.find_chromium() == browser.Chromium(chromium, "installed")
 
 
 def test_no_browser_and_no_way_to_get_one_gives_one_message(nothing_installable, capsys):

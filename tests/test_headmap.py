@@ -1,4 +1,5 @@
-"""The head map: figure, HTML payload, safe embedding of tokens."""
+"""The head map: figure and role table (attnviz.draw.headmap), widget payload and safe embedding of tokens
+(attnviz.views.headmap)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ import re
 import numpy as np
 import pytest
 
-from attnviz.headmap import LABEL_NAMES_JA, headmap_figure, headmap_widget, role_table, safe_json
-from attnviz.heads import LABELS, measure_heads
+from attnviz.core.heads import LABELS, measure_heads
+from attnviz.draw.headmap import LABEL_NAMES_JA, headmap_figure, role_table
+from attnviz.views.headmap import headmap_widget
+from attnviz.web import safe_json
 
 EVIL = "</script><script>window.__pwned=1</script>"
 
@@ -21,7 +24,7 @@ def stats(loaded):
 
 
 def payload(html: str) -> dict:
-    match = re.search(r'<script type="application/json">(.*?)</script>', html, re.S)
+    match = re.search(r'<script type="application/json" data-attnviz-view="headmap"[^>]*>(.*?)</script>', html, re.S)
     assert match
     return json.loads(match.group(1))
 
@@ -56,11 +59,12 @@ def test_widget_ids_are_unique(stats, single):
     a, b = headmap_widget(stats, single).data, headmap_widget(stats, single).data
     id_a, id_b = (re.search(r'id="(attnviz-headmap-[0-9a-f]+)"', h).group(1) for h in (a, b))
     assert id_a != id_b
-    # the code is attnviz/web/headmap.js itself, the same in every widget: it finds its own root
+    # the code is attnviz/web/kinds/headmap.js itself, the same in every widget, as a module script
     from attnviz.web import read_text
 
-    assert read_text("headmap.js") in a and read_text("headmap.js") in b
-    assert a.count(id_a) == 1
+    code = f'<script type="module" data-attnviz-asset="kinds/headmap.js">{read_text("kinds/headmap.js")}</script>'
+    assert code in a and code in b
+    assert a.count(id_a) == 2  # the root's id, and the data tag's data-root
 
 
 def test_tokens_cannot_break_out_of_the_script(stats, single):
@@ -90,7 +94,7 @@ def test_headmap_figure(stats):
 
 
 def test_role_table_names_computed_heads(stats):
-    from attnviz.heads import find_head
+    from attnviz.core.heads import find_head
 
     text = role_table(stats).data
     hit = find_head(stats, role="previous")

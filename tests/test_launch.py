@@ -21,7 +21,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from attnviz.devtools.project import BINDER, HTML, ROOT, config, executable_docnames, load_sync, workflow
+from attnviz_devtools.project import BINDER, HTML, ROOT, config, executable_docnames, load_sync, workflow
 
 PAGES = executable_docnames()
 CPU_INDEX = "https://download.pytorch.org/whl/cpu"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from attnviz.devtools.project import ROOT
+from attnviz_devtools.project import ROOT
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:

@@ -14,8 +14,8 @@ import nbformat
 import pytest
 from packaging.requirements import Requirement
 
-from attnviz.devtools.notebooks import errors_of, execute_fresh
-from attnviz.devtools.project import ROOT, config, executable_docnames, load_sync
+from attnviz_devtools.notebooks import errors_of, execute_fresh
+from attnviz_devtools.project import ROOT, config, executable_docnames, load_sync
 
 sync = load_sync()
 PAGES = executable_docnames()

@@ -14,8 +14,9 @@ import pytest
 
 import attnviz
 from attnviz import browser_model, jsdeps
-from attnviz.devtools.project import HTML, ROOT
-from attnviz.sentences import course_sentences
+from attnviz.core.sentences import course_sentences
+from attnviz_devtools import precision
+from attnviz_devtools.project import HTML, ROOT
 
 MAX_BYTES = 30_000_000
 CACHE = ROOT / "_build" / ".browser_model"  # where `make book` keeps the export
@@ -44,16 +45,16 @@ def test_weights_match_pytorch_on_the_course_sentences(exported, bundled):
     session = ort.InferenceSession(str(exported.model_file), providers=["CPUExecutionProvider"])
     pairs = []
     for a, b in course_sentences().checks:
-        enc, ref = browser_model.torch_attentions(bundled, a, b)
+        enc, ref = precision.torch_attentions(bundled, a, b)
         feeds = {"input_ids": enc["input_ids"].numpy(), "token_type_ids": enc["token_type_ids"].numpy()}
         got = session.run(["attentions"], feeds)[0][0]
         assert got.shape == ref.shape == (6, 12, ref.shape[-1], ref.shape[-1])
         pairs.append((got, ref))
-    stats = browser_model.agreement(pairs)
+    stats = precision.agreement(pairs)
     print(f"\nbrowser model vs PyTorch ({len(pairs)} inputs, {stats['rows']} rows): {stats}")
-    assert stats["max"] <= browser_model.MAX_ABS
-    assert stats["mean"] <= browser_model.MEAN_ABS
-    assert stats["same_top"] >= browser_model.SAME_TOP_KEY
+    assert stats["max"] <= precision.MAX_ABS
+    assert stats["mean"] <= precision.MEAN_ABS
+    assert stats["same_top"] >= precision.SAME_TOP_KEY
 
 
 def test_int8_blocks_round_trip_within_half_a_step():
@@ -131,11 +132,18 @@ def test_site_ships_only_the_needed_files_with_licences():
 def test_widget_names_the_browser_model_and_says_nothing_leaves():
     from attnviz.sphinx.playground import _book_note
 
+    # what the reader downloads on first use: the model, and onnxruntime-web (its JS and WebAssembly)
+    site = HTML / "_static" / "attnviz" / "playground"
+    model_mb = (site / "model" / browser_model.MODEL_FILE).stat().st_size / 1e6
+    runtime = [name for src, name in jsdeps.SITE_FILES.items() if src.startswith("onnxruntime-web/")]
+    runtime_mb = sum((site / "vendor" / name).stat().st_size for name in runtime) / 1e6
+    assert model_mb > 1 and runtime_mb > 1
+    facts = browser_model.bundled_facts()
     for doc in ("book/playground", "book/05_miniwork"):
         page = (HTML / f"{doc}.html").read_text(encoding="utf-8")
         assert page.count("data-attnviz-playground") == 1, doc
-        assert "<strong>all-MiniLM-L6-v2</strong>（6 層 × 12 ヘッド）" in page
+        assert f"<strong>{facts['name']}</strong>（{facts['layers']} 層 × {facts['heads']} ヘッド）" in page
         assert "どこにも送信されず" in page
-        assert "約 24 MB" in page and "約 14 MB" in page  # the sizes the build measured
+        assert f"モデル（約 {model_mb:.0f} MB）と実行環境（約 {runtime_mb:.0f} MB）" in page, doc
     assert _book_note("bundled") == ""
     assert "bert-base-uncased" in _book_note("bert-base-uncased") and "一致しません" in _book_note("auto")

@@ -1,3 +1,5 @@
+"""attnviz.core.qkv: one head recomputed by hand equals the model; chapter 1's pencil-and-paper example."""
+
 from __future__ import annotations
 
 import math
@@ -5,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from attnviz.errors import InputError
-from attnviz.qkv import toy_attention, work_head
+from attnviz.core.errors import InputError
+from attnviz.core.qkv import cosine_bound, cosine_check, softmax, toy_attention, work_head
 
 SENTENCE = "The cat sat on the mat"
 
@@ -73,33 +75,25 @@ def test_toy_example_matches_the_hand_calculation():
     np.testing.assert_allclose(t.scaled_probs.sum(axis=1), 1.0)
 
 
-def test_cosine_bound_is_exact_and_holds(single):
-    from attnviz.qkv import cosine_facts, softmax
+def test_cosine_bound_is_exact_and_holds():
+    for t in (3, 8, 20):
+        bound = cosine_bound(t)
+        assert bound == pytest.approx(np.e**2 / (np.e**2 + t - 1))
+        rng = np.random.default_rng(t)
+        rows = rng.uniform(-1, 1, size=(2000, t))
+        assert softmax(rows).max() <= bound + 1e-12  # no row of values in [-1, 1] beats the bound
+        extreme = np.full(t, -1.0)
+        extreme[0] = 1.0
+        assert softmax(extreme).max() == pytest.approx(bound)  # and the extreme row reaches it
+    assert round(cosine_bound(8), 2) == 0.51
 
+
+def test_cosine_check_of_a_worked_row(loaded, single):
     cat = single.index("cat")
-    w = work_head(SENTENCE, 0, 0)
-    facts = cosine_facts(w, cat)
-    t = len(w.tokens)
-    bound = np.e**2 / (np.e**2 + t - 1)
-    assert facts["n_tokens"] == str(t) and facts["bound"] == f"{bound:.2f}"
-    if t == 8:
-        assert facts["bound"] == "0.51"
-    rng = np.random.default_rng(0)
-    rows = rng.uniform(-1, 1, size=(2000, t))
-    assert softmax(rows).max() <= bound + 1e-12  # no row of values in [-1, 1] beats the bound
-    extreme = np.full(t, -1.0)
-    extreme[0] = 1.0
-    assert softmax(extreme).max() == pytest.approx(bound)  # and the extreme row reaches it
-
-
-def test_star_facts_describe_the_head_find_head_chose(single):
-    import attnviz
-    from attnviz.qkv import star_facts
-
-    facts = star_facts(single, "cat")
-    hit = attnviz.find_head(single, query="cat")
-    assert (facts["layer"], facts["head"]) == (str(hit.layer), str(hit.head))
-    assert facts["top_token"] == single.tokens[hit.key]
-    assert facts["total_heads"] == str(single.n_layers * single.n_heads)
-    assert int(facts["n_focused"]) <= int(facts["total_heads"])
-    assert facts["n_focused"] in facts["focused"] or "1 つもありません" in facts["focused"]
+    w = work_head(SENTENCE, 0, 0, model=loaded)
+    check = cosine_check(w, cat)
+    assert check.n_tokens == len(single.tokens)
+    assert check.bound == cosine_bound(len(single.tokens))
+    assert check.softmax_max == pytest.approx(float(softmax(w.cosine_row(cat)).max()))
+    assert check.real_max == pytest.approx(float(w.probs[cat].max()))
+    assert check.softmax_max <= check.bound + 1e-12

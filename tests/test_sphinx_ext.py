@@ -1,4 +1,4 @@
-"""The Sphinx extension's pure parts: script stripping, page detection, cache keying."""
+"""The Sphinx extension's pure parts: script stripping, page detection through the view registry, cache keying."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import attnviz
-from attnviz.sphinx import _dedupe_scripts, has_bertviz, strip_remote_scripts
+from attnviz.sphinx import _dedupe_scripts, strip_remote_scripts
 from attnviz.sphinx import cache as cache_mod
+from attnviz.views import kinds_in
 
 REQUIRE = '<script src="https://cdnjs.cloudflare.com/ajax/libs/require.js/2.3.6/require.min.js"></script>'
 
@@ -22,10 +23,14 @@ def test_strip_remote_scripts_keeps_local_and_inline_scripts():
 
 
 def test_pages_with_views_are_detected():
-    assert has_bertviz('<div id="bertviz-abc">')
-    assert has_bertviz("<div id=bertviz-abc style=''>")  # the neuron view's unquoted id
-    assert has_bertviz('<div class="attnviz-headmap" id="attnviz-headmap-1">')
-    assert not has_bertviz("<p>BERTviz is a tool</p>")
+    def names(body: str) -> list[str]:
+        return [kind.name for kind in kinds_in(body)]
+
+    assert names('<div id="bertviz-abc">') == ["head", "model"]  # which one: its script tells (views.bertviz)
+    assert names("<div id=bertviz-abc style=''>") == ["neuron"]  # the neuron view's unquoted id
+    assert names('<div class="attnviz-headmap" id="attnviz-headmap-1">') == ["headmap"]
+    assert names('<div class="attnviz-playground" data-attnviz-playground data-share="self">') == ["playground"]
+    assert names("<p>BERTviz is a tool</p>") == []
 
 
 def test_repeated_scripts_are_dropped_in_place():
@@ -52,7 +57,7 @@ def test_cache_key_follows_the_package_and_the_model(tmp_path, monkeypatch):
     monkeypatch.setenv("ATTNVIZ_MODEL", "bundled")
     key = cache_mod.cache_key()
     assert cache_mod.cache_key() == key
-    (root / "attention.py").write_text((root / "attention.py").read_text() + "\n# edited\n")
+    (root / "core" / "attention.py").write_text((root / "core" / "attention.py").read_text() + "\n# edited\n")
     edited = cache_mod.cache_key()
     assert edited != key
     (root / "sphinx" / "cache.py").write_text("# the extension does not change page outputs\n")

@@ -17,11 +17,11 @@ from onnx import TensorProto, helper, numpy_helper
 
 import attnviz
 from attnviz import browser_model
-from attnviz.browser_model import MAX_ABS, MEAN_ABS, SAME_TOP_KEY, agreement, torch_attentions
-from attnviz.devtools.project import HTML, ROOT
-from attnviz.sentences import course_sentences
+from attnviz.core.sentences import course_sentences
 from attnviz.webmodel import calibration, embeddings, graph, quant
 from attnviz.webmodel.export import MANIFEST_FILE, weight_encoding
+from attnviz_devtools.precision import MAX_ABS, MEAN_ABS, SAME_TOP_KEY, agreement, torch_attentions
+from attnviz_devtools.project import HTML, ROOT
 
 CACHE = ROOT / "_build" / ".browser_model"  # where `make book` keeps the export
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from attnviz.devtools.project import ROOT, WORKFLOW, workflow
+from attnviz_devtools.project import ROOT, WORKFLOW, workflow
 
 MAIN_PUSH = "github.event_name == 'push' && github.ref == 'refs/heads/main'"
 
@@ -128,6 +128,14 @@ def test_browser_tests_get_playwrights_chromium():
     assert "playwright install --with-deps chromium" in text
     assert "ATTNVIZ_CHROMIUM=" in text and "$GITHUB_ENV" in text
     assert text.index("playwright install") < text.index("-m pytest")
+
+
+def test_ci_tests_webkit_and_firefox_too():
+    """The engine tests (tests/test_browser_engines.py) get Playwright's WebKit and Firefox, and may not skip."""
+    text = runs()
+    assert "playwright install --with-deps chromium webkit firefox" in text
+    (test,) = [s for s in steps() if "-m pytest" in s.get("run", "")]
+    assert test["env"]["ATTNVIZ_ENGINES"] == "required"
 
 
 def test_execution_reports_are_uploaded_when_the_build_fails():

@@ -2,6 +2,9 @@
 
 Compute once, draw many times: :func:`attend` turns a sentence (or a pair) into an immutable
 :class:`AttentionResult`; BERTviz and the figure functions draw from it.
+
+The package's layout: ``core`` (numbers), ``course`` (what each chapter page states), ``draw`` (figures
+and tables); see the README's layout section.
 """
 
 import warnings
@@ -10,11 +13,11 @@ import warnings
 # make myst-nb load require.js from a CDN) it warns into every page.
 warnings.filterwarnings("ignore", message="IProgress not found")
 
-from .attention import DECIMALS, MAX_VIEW_TOKENS, AttentionResult, ViewTooLargeError, attend  # noqa: E402
-from .errors import AttnvizError, InputError, ModelLoadError  # noqa: E402
-from .heads import HeadHit, find_head  # noqa: E402
-from .models import LoadedModel, ModelInfo, load_model  # noqa: E402
-from .neuron import neuron_model, neuron_view  # noqa: E402
+from .core.attention import DECIMALS, MAX_VIEW_TOKENS, AttentionResult, attend  # noqa: E402
+from .core.errors import AttnvizError, InputError, ModelLoadError, ViewTooLargeError  # noqa: E402
+from .core.heads import HeadHit, find_head  # noqa: E402
+from .core.models import LoadedModel, ModelInfo, load_model  # noqa: E402
+from .views.neuron import neuron_model, neuron_view  # noqa: E402
 
 __all__ = [
     "DECIMALS",

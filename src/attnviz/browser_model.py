@@ -5,7 +5,8 @@ Whatever model the book is built with, the browser runs this one (6 layers x 12 
 it is the only one small enough for a page. The export happens at ``make book`` (see
 :mod:`attnviz.sphinx.playground`) and is cached on a key of everything that could change it.
 
-Precision (chosen by measuring, see ``tests/test_browser_model.py`` and FINDINGS):
+Precision (chosen by measuring; ``tests/test_onnx_export.py`` prints the figures below and holds them to the
+limits in ``tools/attnviz_devtools/precision.py``, ``tests/test_browser_playground.py`` does the same in Chromium):
 
 * every Linear layer: int8, symmetric, one float16 scale per output channel and block of 32 input rows;
 * the query and key projections stay in float16: attention weights are a softmax of ``q @ k``, so
@@ -109,7 +110,7 @@ class BrowserModel:
 
 
 def _bundled_dir() -> Path:
-    from .models import _bundled_path
+    from .core.models import bundled_path as _bundled_path
 
     return _bundled_path()
 
@@ -276,7 +277,7 @@ def quantise(src: Path, dst: Path) -> dict[str, int]:
 
 def bundled_facts(model_dir: Path | None = None) -> dict[str, Any]:
     """Name and shape of the browser model, read from the bundled model's config (no export needed)."""
-    from .models import BUNDLED_NAME, BUNDLED_PACKAGE
+    from .core.models import BUNDLED_NAME, BUNDLED_PACKAGE
 
     cfg = json.loads(((model_dir or _bundled_dir()) / "config.json").read_text())
     return {
@@ -342,27 +343,3 @@ def ensure_browser_model(cache_root: Path, log: Any = None) -> BrowserModel:
         work.rename(target)
         work.mkdir()  # TemporaryDirectory removes it again on exit
     return BrowserModel(target, facts)
-
-
-# --- how close the browser's weights must be to PyTorch's (issue 11), shared by tests and benchmarks ---
-MAX_ABS = 0.05  #: largest absolute difference of any attention weight
-MEAN_ABS = 0.005  #: mean absolute difference
-SAME_TOP_KEY = 0.99  #: share of query rows whose strongest key is the same
-
-
-def torch_attentions(loaded: Any, a: str, b: str | None) -> tuple[Any, np.ndarray]:
-    """The tokenizer's encoding of ``a`` (and ``b``) and PyTorch's weights, shape (layers, heads, T, T)."""
-    import torch
-
-    enc = loaded.tokenizer(a, b, return_tensors="pt")
-    with torch.no_grad():
-        out = loaded.model(**enc, output_attentions=True)
-    return enc, torch.stack(out.attentions, dim=1)[0].numpy()
-
-
-def agreement(pairs: list[tuple[np.ndarray, np.ndarray]]) -> dict[str, float]:
-    """Max / mean abs diff of (got, reference) weight arrays, and the share of rows with the same strongest key."""
-    diffs = np.concatenate([np.abs(got - ref).ravel() for got, ref in pairs])
-    same = sum(int((got.argmax(-1) == ref.argmax(-1)).sum()) for got, ref in pairs)
-    rows = sum(int(np.prod(ref.shape[:-1])) for _, ref in pairs)
-    return {"max": float(diffs.max()), "mean": float(diffs.mean()), "same_top": same / rows, "rows": rows}

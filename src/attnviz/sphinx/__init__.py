@@ -1,18 +1,19 @@
-"""Sphinx extension: BERTviz views that draw in a static site, compact and lazily, and an execution
-cache that notices changes to the helper package.
+"""Sphinx extension: views that draw in a static site, compact and lazily, and an execution cache
+that notices changes to the helper package.
 
 Register it in ``_config.yml`` (``sphinx.extra_extensions: [attnviz.sphinx]``).
 
-BERTviz writes into a notebook output a ``<script src>`` for require.js from a CDN, a
-``<div id="bertviz-...">``, and its whole JS file with the view's params inlined. On each page that
-holds such an output this extension
+Every kind of view is an entry of the registry :data:`attnviz.views.KINDS`. On each page that holds
+a kind's marker (BERTviz's views, the head map, the playground) this extension
 
-* rewrites every view into BERTviz's markup plus its data in compact form (:mod:`.compact`), and
-  removes the head maps' inline copies of their code,
-* removes the CDN ``<script src>`` tags from the page body,
-* adds ``views.js`` (deferred), which draws each view when it nears the viewport with BERTviz's own
-  ``<view>_view.js``, served once per site from ``_static/attnviz/bertviz/`` (copied from the
-  installed bertviz at build time), d3, jQuery and a synchronous stand-in for ``require``.
+* rewrites every view into its lazy form (:func:`attnviz.views.rewrite`: BERTviz's markup plus its
+  data in compact form; the inline copies of the head maps' code removed),
+* removes the CDN ``<script src>`` tags from the page body (BERTviz's require.js),
+* adds each kind's CSS, and ``views.js`` (an ES module) for the lazily drawn kinds: it draws each view
+  when it nears the viewport with its kind's JS module; BERTviz's views with BERTviz's own
+  ``<view>_view.js``, served once per site from ``_static/attnviz/bertviz/`` (copied from the installed
+  bertviz at build time), d3, jQuery and a stand-in for ``require``. A kind that draws itself (the
+  playground) gets its module instead.
 
 The learner's code stays BERTviz's own API; only the built HTML is rewritten. Every JS and CSS file
 lives in :mod:`attnviz.web`.
@@ -28,22 +29,14 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
-from .. import web
-from . import compact
+from .. import views, web
 from .cache import key_execution_cache
 from .execute import execute_in_parallel
 
 __all__ = ["setup", "write_static"]
 
-MARKER = 'id="bertviz-'
-MARKER_UNQUOTED = "id=bertviz-"  # the neuron view writes its id without quotes
-MARKER_OWN = "attnviz-headmap"  # attnviz's own views (the head map)
 # <script ... src="http(s)://..."></script> pointing anywhere but this site (BERTviz: require.js on cdnjs)
 REMOTE_SCRIPT = re.compile(r"<script\b[^>]*\bsrc=[\"']?(?:https?:)?//[^>]*>\s*</script>", re.I)
-
-
-def has_bertviz(body: str) -> bool:
-    return MARKER in body or MARKER_UNQUOTED in body or MARKER_OWN in body
 
 
 def strip_remote_scripts(body: str) -> str:
@@ -76,42 +69,52 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[s
     if not context.get("default_mode"):
         context["default_mode"] = "light"
     if pagename == "search" and "BigramSplitter" in str(app.config.html_search_options.get("type", "")):
-        app.add_js_file("attnviz/search.js", priority=100)  # before searchtools.js
+        app.add_js_file("attnviz/search-page.js", priority=100, type="module")
     body = context.get("body")
-    if not body or not has_bertviz(body):
+    if not body or not views.kinds_in(body):
         return
     try:
-        page = compact.rewrite(strip_remote_scripts(body))
-    except compact.BertvizFormatError as exc:
+        page = views.rewrite(strip_remote_scripts(body))
+    except views.ViewFormatError as exc:
         raise ExtensionError(f"{pagename}: {exc}") from exc
     context["body"] = page.body
-    # Added here, these go to this page only. views.js loads the rest when a view is near.
-    app.add_js_file("attnviz/views.js", priority=100, defer="defer")
-    app.add_css_file("attnviz/bertviz.css")
-    if page.headmaps:
-        app.add_css_file("attnviz/headmap.css")
+    # Added here, these go to this page only. views.js imports the kinds' modules when a view is near.
+    kinds = page.kinds
+    if any(kind.lazy for kind in kinds):
+        app.add_js_file("attnviz/views.js", priority=100, type="module")
+    for kind in kinds:
+        if not kind.lazy:
+            app.add_js_file(f"attnviz/{kind.module}", type="module")
+        for css in kind.css:
+            app.add_css_file(f"attnviz/{css}")
 
 
 def write_static(folder: Path) -> None:
     """Every file ``views.js`` may load, into ``folder`` (the site's ``_static/attnviz``): the files of
-    :mod:`attnviz.web` and BERTviz's view scripts from the installed bertviz package."""
+    :mod:`attnviz.web`, and what each registered view kind adds (BERTviz's view scripts from the
+    installed bertviz package; the module and CSS of a kind that lives outside attnviz.web)."""
     from sphinx.util.fileutil import copy_asset
 
     with resources.as_file(web.files()) as source:
         copy_asset(
             str(source),
             str(folder),
-            # Python files, the template that bertviz_script() fills in, and the playground
-            # (attnviz.sphinx.playground installs only the files it needs)
+            # Python files, node's package.json, the template that bertviz_script() fills in, and the
+            # playground (attnviz.sphinx.playground installs only the files it needs)
             excluded=lambda path: (
-                path.endswith((".py", ".pyc", "bertviz-wrap.js"))
+                path.endswith((".py", ".pyc", "bertviz-wrap.js", "package.json"))
                 or "__pycache__" in path
                 or path.replace("\\", "/").removeprefix("./").split("/")[0] == "playground"
             ),
         )
-    (folder / "bertviz").mkdir(parents=True, exist_ok=True)
-    for view in compact.VIEWS:
-        (folder / "bertviz" / f"{view}_view.js").write_text(compact.bertviz_script(view), encoding="utf-8")
+    for kind in views.KINDS.values():
+        files = dict(kind.generated() if kind.generated else {})
+        if kind.source is not None:
+            for name in kind.assets:
+                files[name] = kind.source.joinpath(*name.split("/")).read_text(encoding="utf-8")
+        for name, text in files.items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(text, encoding="utf-8")
 
 
 def _copy_static(app: Sphinx, exception: Exception | None) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import attnviz
-from attnviz.models import requested_model
+from attnviz.core.models import requested_model
 
 __all__ = ["cache_key", "key_execution_cache"]
 

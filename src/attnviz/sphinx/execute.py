@@ -26,7 +26,7 @@ from typing import Any
 
 from sphinx.util import logging
 
-__all__ = ["JOBS_ENV", "build_jobs", "execute_in_parallel"]
+__all__ = ["JOBS_ENV", "THREAD_VARS", "build_jobs", "execute_in_parallel", "share_the_cores"]
 
 JOBS_ENV = "ATTNVIZ_BUILD_JOBS"
 logger = logging.getLogger(__name__)
@@ -103,14 +103,25 @@ def _execute(job: _Job) -> _Job:
 THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
-@contextmanager
-def _threads_per_kernel(threads: int) -> Iterator[None]:
-    """Give each kernel its share of the cores: torch would start one thread per core in every kernel,
-    and kernels running side by side would then fight over them (chapter 4 took 16 s instead of 7 here).
-    A value the user set is kept."""
+def share_the_cores(workers: int) -> list[str]:
+    """Give each of ``workers`` processes running side by side (the build's kernels, pytest-xdist's workers
+    and their kernels) its share of the cores: torch would start one thread per core in every one of them,
+    and they would then fight over them (chapter 4 took 16 s instead of 7 here).
+
+    Sets :data:`THREAD_VARS` in ``os.environ`` for the processes started after it; a value the user set is
+    kept. Returns the names it set.
+    """
+    threads = str(max(1, (os.cpu_count() or 1) // max(1, workers)))
     unset = [name for name in THREAD_VARS if name not in os.environ]
     for name in unset:
-        os.environ[name] = str(threads)
+        os.environ[name] = threads
+    return unset
+
+
+@contextmanager
+def _threads_per_kernel(workers: int) -> Iterator[None]:
+    """:func:`share_the_cores` among ``workers`` kernels while they run."""
+    unset = share_the_cores(workers)
     try:
         yield
     finally:
@@ -143,7 +154,7 @@ def execute_in_parallel(app: Any, env: Any, docnames: list[str]) -> None:
     logger.info(f"[attnviz] executing {len(todo)} notebooks, {min(jobs, len(todo))} at a time")
     start = time.perf_counter()
     workers = min(jobs, len(todo))
-    with _threads_per_kernel(max(1, (os.cpu_count() or 1) // workers)), ThreadPoolExecutor(workers) as pool:
+    with _threads_per_kernel(workers), ThreadPoolExecutor(workers) as pool:
         done = list(pool.map(_execute, todo))
     for job in done:
         if job.error:

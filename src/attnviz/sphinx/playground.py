@@ -5,7 +5,9 @@ Register it in ``_config.yml`` (``sphinx.extra_extensions: [attnviz.sphinx.playg
 * ``{attnviz-playground}`` writes the widget (``web/playground/widget.html``) into a page; with
   ``:share: self`` the page's own URL carries the sentences (``?a=…&b=…``), otherwise the widget's share
   link points to the page named by ``:share-page:``;
-* pages holding a widget get ``playground.js`` (an ES module, light) and ``playground.css``;
+* pages holding a widget get ``playground.js`` (an ES module, light) and ``playground.css`` from
+  :mod:`attnviz.sphinx`, which this extension sets up: the playground is a view kind of the registry
+  :data:`attnviz.views.KINDS`;
 * when an HTML build finishes, the site gets ``_static/attnviz/playground/``: the widget's files, the
   JS dependencies from ``npm ci`` (:mod:`attnviz.jsdeps`), BERTviz's own ``head_view.js`` /
   ``model_view.js`` from the installed package, and the exported model (:mod:`attnviz.browser_model`,
@@ -33,10 +35,9 @@ __all__ = ["setup"]
 
 logger = logging.getLogger(__name__)
 
-MARKER = "data-attnviz-playground"
 SITE_DIR = "attnviz/playground"  # under _static
 WEB = resources.files("attnviz") / "web" / "playground"
-OWN_FILES = ("playground.js", "playground.css")
+OWN_FILES = ("*.js", "*.css")  # the widget's modules and style (the markup is read here, not shipped)
 STATE = "_attnviz_playground"  # app attribute: what _prepare found (the model, node_modules)
 
 
@@ -82,13 +83,6 @@ class PlaygroundDirective(SphinxDirective):
         return [nodes.raw("", markup, format="html")]
 
 
-def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    body = context.get("body")
-    if body and MARKER in body:
-        app.add_js_file(f"{SITE_DIR}/playground.js", type="module")
-        app.add_css_file(f"{SITE_DIR}/playground.css")
-
-
 def _copy(src: Path, dst: Path) -> None:
     """Copy unless ``dst`` already has the same size and is not older (the model is 24 MB)."""
     if dst.exists() and dst.stat().st_size == src.stat().st_size and dst.stat().st_mtime >= src.stat().st_mtime:
@@ -123,8 +117,9 @@ def _install_site_files(app: Sphinx, exception: Exception | None) -> None:
 
     root, out, cache = _paths(app)
     shutil.rmtree(out, ignore_errors=True)  # only what this build ships: no file of an older build stays
-    for name in OWN_FILES:
-        _copy(Path(str(WEB / name)), out / name)
+    for pattern in OWN_FILES:
+        for path in sorted(Path(str(WEB)).glob(pattern)):
+            _copy(path, out / path.name)
     for licence in (WEB / "licenses").iterdir():
         if licence.name.startswith("LICENSE"):
             _copy(Path(str(licence)), out / "vendor" / licence.name)
@@ -159,8 +154,8 @@ def _bertviz_licence() -> Path:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("attnviz.sphinx")  # rewrites pages and adds each view kind's JS and CSS
     app.add_directive("attnviz-playground", PlaygroundDirective)
     app.connect("builder-inited", _prepare)
-    app.connect("html-page-context", _page_context)
     app.connect("build-finished", _install_site_files)
     return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -3,14 +3,25 @@
 Python never holds front-end code in strings: it reads these files with :mod:`importlib.resources`
 and passes only data (JSON made safe for a ``<script>`` by :func:`safe_json`).
 
+Every project file is an ES module (node reads this folder as such: ``package.json``); node's tests
+import the pure ones (``tests/js/``). No file sets a window global except ``bertviz_params`` (read by
+BERTviz's neuron view) and ``splitQuery`` (read by Sphinx's search page).
+
 | file | what it does |
 |---|---|
-| ``loader.js`` | a synchronous stand-in for the ``require.config``/``requirejs`` calls in BERTviz's JS |
+| ``views.js`` | the page's entry for lazily drawn views: each draws with its kind's module when it nears the viewport |
+| ``kinds/`` | one module per lazily drawn view kind of :data:`attnviz.views.KINDS` (head, model, neuron, headmap) |
+| ``load.js`` | the one script loader (classic scripts once per page, ES modules), shared with the playground |
+| ``drawn.js`` | the one ``attnviz:drawn`` event a drawn view dispatches |
+| ``a11y.js`` | names, keyboard access and the text alternative of every drawn view |
+| ``textalt.js`` | the numbers of the text alternative (pure) |
+| ``bertviz.js`` | draws a BERTviz view with BERTviz's own script, from compact data |
+| ``bertviz-require.js`` | a synchronous stand-in for the ``require.config``/``requirejs`` calls in BERTviz's JS |
+| ``bertviz-wrap.js`` | the template making BERTviz's ``<view>_view.js`` an ES module (:mod:`attnviz.views.bertviz`) |
 | ``decode.js`` | compact BERTviz data (weights once, one byte each) back into BERTviz's own params |
-| ``views.js`` | the built site's lazy drawing: each view draws when it nears the viewport |
-| ``bertviz.css`` | BERTviz views inside a Jupyter Book page |
-| ``headmap.js``, ``headmap.css`` | the layer x head map widget (:func:`attnviz.headmap.headmap_widget`) |
-| ``search.js`` | Japanese query splitting for Sphinx's search (:mod:`attnviz.sphinx.search`) |
+| ``bertviz.css``, ``headmap.css`` | BERTviz views in a Jupyter Book page; the head map |
+| ``search.js``, ``search-page.js`` | Japanese query splitting for Sphinx's search (:mod:`attnviz.sphinx.search`) |
+| ``playground/`` | the in-browser model widget (see its README) |
 | ``vendor/`` | third-party files (d3, jQuery, MathJax) with their versions and licences |
 """
 
@@ -40,7 +51,7 @@ def asset(name: str) -> Traversable:
 def read_text(name: str) -> str:
     """The text of one asset (UTF-8).
 
-    >>> "requirejs" in read_text("loader.js")
+    >>> "requirejs" in read_text("bertviz-require.js")
     True
     """
     return asset(name).read_text(encoding="utf-8")

@@ -1,125 +1,77 @@
 /*
- * attnviz: draw the built site's views lazily.
+ * attnviz: draw the built site's views lazily (the page's entry for every lazily drawn view kind).
  *
- * Each BERTviz view in a built page is BERTviz's own markup (<div id="bertviz-...">) followed by
- * <script type="application/json" data-attnviz-view="head|model|neuron" data-root="bertviz-...">
- * holding its compact data (see decode.js). A head map is a <div class="attnviz-headmap">.
- * Nothing draws while the page loads: when a view comes near the viewport (IntersectionObserver;
- * a view hidden in a closed tab or dropdown has no box, so it draws when it is opened), this file
- * loads what the view needs once per page (d3, jQuery, loader.js, BERTviz's <view>_view.js from the
- * site's _static folder), decodes the params and calls BERTviz's own code with them.
- * After a view draws, its root element receives a bubbling "attnviz:drawn" event
- * (detail: {view: "head" | "model" | "neuron" | "headmap", params: BERTviz's params}) and carries
- * data-attnviz-drawn; a11y.js answers it (names, keyboard, a text alternative).
+ * Each view in a built page is its kind's own markup (BERTviz's <div id="bertviz-...">, the head map's
+ * <div class="attnviz-headmap">, ...) and one tag with its data, written by attnviz.views:
+ *   <script type="application/json" data-attnviz-view="<kind>" data-attnviz-module="<module>"
+ *           data-root="<id of the view's root element>">data</script>
+ * Nothing draws while the page loads: when a view comes near the viewport (IntersectionObserver; a view
+ * hidden in a closed tab or dropdown has no box, so it draws when it is opened), this module imports the
+ * kind's module (path relative to this file) and calls its draw(root, data), then marks the root drawn
+ * (drawn.js: data-attnviz-drawn and the "attnviz:drawn" event, which a11y.js answers). A view that fails to
+ * draw says so in its own box, in Japanese, with what to try (failed.js); the other views draw as before.
  */
-(function () {
-  "use strict";
+import { install as installA11y } from "./a11y.js";
+import { markDrawn } from "./drawn.js";
+import { showFailure } from "./failed.js";
+import { loadModule } from "./load.js";
 
-  var me = document.currentScript;
-  var base = me ? me.src.replace(/[^/]*$/, "") : "_static/attnviz/";
-  var NEEDS = {
-    head: ["vendor/d3-5.7.0.min.js", "vendor/jquery-3.7.1.min.js", "loader.js", "decode.js", "a11y.js",
-      "bertviz/head_view.js"],
-    model: ["vendor/d3-5.7.0.min.js", "vendor/jquery-3.7.1.min.js", "loader.js", "decode.js", "a11y.js",
-      "bertviz/model_view.js"],
-    neuron: ["vendor/d3-5.7.0.min.js", "vendor/jquery-3.7.1.min.js", "loader.js", "decode.js", "a11y.js",
-      "bertviz/neuron_view.js"],
-    headmap: ["headmap.js"]
-  };
-  var MARGIN = "400px 0px";  // start drawing a little before a view scrolls in
-  var loaded = {};
+const HERE = new URL("./", import.meta.url);
+const MARGIN = "400px 0px"; // start drawing a little before a view scrolls in
 
-  window.attnvizLazy = true;  // headmap.js: do not draw on load, wait for us
+/** Every view on the page, in page order: [{root, kind, module, tag}]. */
+export function findViews(doc = document) {
+  const views = [];
+  for (const tag of doc.querySelectorAll("script[data-attnviz-view]")) {
+    const root = doc.getElementById(tag.dataset.root);
+    if (root) views.push({ root, kind: tag.dataset.attnvizView, module: tag.dataset.attnvizModule, tag });
+  }
+  return views;
+}
 
-  function load(path) {
-    if (!loaded[path]) {
-      loaded[path] = new Promise(function (resolve, reject) {
-        var script = document.createElement("script");
-        script.src = base + path;
-        script.onload = resolve;
-        script.onerror = function () { reject(new Error("attnviz: could not load " + script.src)); };
-        document.head.appendChild(script);
-      });
+/** Draw one view with its kind's module. */
+export async function drawView({ root, kind, module, tag }) {
+  const { draw } = await loadModule(new URL(module, HERE).href);
+  const handle = await draw(root, JSON.parse(tag.textContent));
+  markDrawn(root, kind, handle);
+}
+
+/** Tell the reader in the view's box (and the console, for whoever debugs). */
+function failed(view, error) {
+  console.error(error); // eslint-disable-line no-console
+  try {
+    showFailure(view.root, view.kind, error);
+  } catch (err) {
+    console.error(err); // eslint-disable-line no-console
+  }
+}
+
+// Views draw one at a time, in the order they come near (BERTviz's neuron view reads a global); one that
+// fails does not stop the others.
+let queue = Promise.resolve();
+const scheduled = new WeakSet();
+function schedule(view) {
+  if (scheduled.has(view)) return;
+  scheduled.add(view);
+  queue = queue.then(() => drawView(view).catch((error) => failed(view, error)));
+}
+
+export function start(doc = document) {
+  installA11y(doc);
+  const views = findViews(doc);
+  if (!("IntersectionObserver" in window)) {
+    views.forEach(schedule);
+    return;
+  }
+  const byRoot = new Map(views.map((view) => [view.root, view]));
+  const observer = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting) continue;
+      observer.unobserve(entry.target);
+      schedule(byRoot.get(entry.target));
     }
-    return loaded[path];
-  }
+  }, { rootMargin: MARGIN });
+  views.forEach((view) => observer.observe(view.root));
+}
 
-  function loadAll(paths) {  // one after another: each may use the globals of those before it
-    return paths.reduce(function (chain, path) {
-      return chain.then(function () { return load(path); });
-    }, Promise.resolve());
-  }
-
-  function drawn(root, view, params) {
-    root.setAttribute("data-attnviz-drawn", view);
-    root.dispatchEvent(new CustomEvent("attnviz:drawn", { bubbles: true, detail: { view: view, params: params } }));
-  }
-
-  function drawBertviz(root, script) {
-    var view = script.getAttribute("data-attnviz-view");
-    return loadAll(NEEDS[view]).then(function () {
-      var params = window.attnvizDecode.decodeParams(JSON.parse(script.textContent));
-      window.attnvizBertviz[view](params);  // BERTviz's own code, synchronously (see loader.js)
-      drawn(root, view, params);
-    });
-  }
-
-  function drawHeadmap(root) {
-    return loadAll(NEEDS.headmap).then(function () {
-      window.attnvizHeadmap.draw(root);  // dispatches attnviz:drawn itself
-      root.setAttribute("data-attnviz-drawn", "headmap");
-    });
-  }
-
-  /** Every view on the page: [{root, draw}] */
-  function findViews() {
-    var views = [];
-    document.querySelectorAll("script[data-attnviz-view]").forEach(function (script) {
-      var root = document.getElementById(script.getAttribute("data-root"));
-      if (root) { views.push({ root: root, draw: function () { return drawBertviz(root, script); } }); }
-    });
-    document.querySelectorAll(".attnviz-headmap").forEach(function (root) {
-      views.push({ root: root, draw: function () { return drawHeadmap(root); } });
-    });
-    return views;
-  }
-
-  function report(error) {
-    if (window.console) { console.error(error); }
-  }
-
-  // Views draw one at a time, in the order they come near: BERTviz's neuron view reads a global.
-  var queue = Promise.resolve();
-  function schedule(view) {
-    if (view.scheduled) { return; }
-    view.scheduled = true;
-    queue = queue.then(view.draw).catch(report);
-  }
-
-  function start() {
-    var views = findViews();
-    if (!("IntersectionObserver" in window)) {
-      views.forEach(schedule);
-      return;
-    }
-    var byRoot = new Map();
-    var observer = new IntersectionObserver(function (entries) {
-      entries.forEach(function (entry) {
-        if (!entry.isIntersecting) { return; }
-        observer.unobserve(entry.target);
-        schedule(byRoot.get(entry.target));
-      });
-    }, { rootMargin: MARGIN });
-    views.forEach(function (view) {
-      byRoot.set(view.root, view);
-      observer.observe(view.root);
-    });
-  }
-
-  window.attnvizViews = { start: start, load: load };
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
-  }
-})();
+start(); // a module runs once the page is parsed

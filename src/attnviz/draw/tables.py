@@ -1,0 +1,66 @@
+"""Markdown tables for pages (rendered by myst-nb): tokens with their ids, rounded matrices, Clark's stages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..core.attention import AttentionResult
+from ..core.fmt import layer_range, pct
+from ..core.shares import CATEGORIES, CLARK_STAGE, LayerShares, clark_stages
+from .labels import CATEGORY_LABELS, STAGE_LABELS
+
+__all__ = ["clark_table", "matrix_table", "token_table"]
+
+
+def _cell(text: str) -> str:
+    return "`" + text.replace("`", "'") + "`"
+
+
+def token_table(result: AttentionResult, tokenizer: Any) -> str:
+    """Markdown table with one row per token: position, token, input id, token_type_id."""
+    ids = tokenizer.convert_tokens_to_ids(list(result.tokens))
+    rows = [
+        f"| {i} | {_cell(t)} | {id_} | {type_} |"
+        for i, (t, id_, type_) in enumerate(zip(result.tokens, ids, result.token_type_ids, strict=True))
+    ]
+    return "\n".join(["| 位置 | トークン | ID | token_type_id |", "|---|---|---|---|", *rows])
+
+
+def matrix_table(
+    matrix: np.ndarray,
+    row_labels: Sequence[str],
+    col_labels: Sequence[str],
+    decimals: int = 2,
+    code_labels: bool = True,
+) -> str:
+    """Markdown table of a 2-D array rounded to ``decimals`` (row labels as code when ``code_labels``)."""
+    m = np.asarray(matrix, dtype=float)
+    head = "| | " + " | ".join(col_labels) + " |"
+    rule = "|---" * (len(col_labels) + 1) + "|"
+    rows = [
+        f"| {_cell(label) if code_labels else label} | " + " | ".join(f"{x:.{decimals}f}" for x in row) + " |"
+        for label, row in zip(row_labels, m, strict=True)
+    ]
+    return "\n".join([head, rule, *rows])
+
+
+def clark_table(short: LayerShares, long: LayerShares) -> str:
+    """For each of Clark et al.'s three stages, the shares of [CLS], [SEP] and punctuation (long pair, short inputs)."""
+    i = CATEGORIES.index
+    rows = [
+        "| 段階 | Layer | Clark らの BERT-base で多い相手 "
+        "| 長い 2 文：[CLS] / [SEP] / 句読点 | 短い例文：[CLS] / [SEP] / 句読点 |",
+        "|---|---|---|---|---|",
+    ]
+    for stage, layers in clark_stages(long.n_layers).items():
+        cells = []
+        for shares in (long, short):
+            m = shares.mean_over(layers)
+            cells.append(" / ".join(pct(m[i(c)]) for c in ("cls", "sep", "punct")))
+        expected = CATEGORY_LABELS[CLARK_STAGE[stage]]
+        label = "「.」と「,」" if CLARK_STAGE[stage] == "punct" else expected
+        rows.append(f"| {STAGE_LABELS[stage]} | {layer_range(layers)} | {label} | {cells[0]} | {cells[1]} |")
+    return "\n".join(rows)
