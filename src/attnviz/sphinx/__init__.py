@@ -123,9 +123,6 @@ def _copy_static(app: Sphinx, exception: Exception | None) -> None:
     write_static(Path(app.outdir) / "_static" / "attnviz")
 
 
-MATHJAX = "attnviz/vendor/mathjax/tex-chtml.js"  # relative to _static
-
-
 def _japanese_search(app: Sphinx, config: Any) -> None:
     """Index Japanese text in character bigrams (see :mod:`attnviz.sphinx.search`)."""
     if (config.language or "").startswith("ja"):
@@ -134,17 +131,11 @@ def _japanese_search(app: Sphinx, config: Any) -> None:
         config.html_search_options = options
 
 
-def _local_mathjax(app: Sphinx, config: Any) -> None:
-    """Serve MathJax from the site instead of Sphinx's default CDN address."""
-    if str(config.mathjax_path).startswith(("http://", "https://", "//")):
-        config.mathjax_path = MATHJAX
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", key_execution_cache)
-    app.connect("config-inited", _local_mathjax)
     app.connect("config-inited", _japanese_search)
     app.connect("env-before-read-docs", execute_in_parallel)
     app.connect("html-page-context", _page_context, priority=900)  # after themes and sphinx-thebe
     app.connect("build-finished", _copy_static)
+    app.setup_extension("attnviz.sphinx.assets")  # icons and math: what every page downloads (issue 19)
     return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True}
