@@ -21,6 +21,10 @@ PerformanceObserver's "longtask") and by the CPU (Chromium's trace); also BERTvi
 CPU. Target: no task above 0.5 s; a 500-token link usable within 3 s. Run after `make book`:
 
     .venv/bin/python benchmarks/browser_model.py [--budget-only]
+
+``--network [--runs N]`` (issue 19, benchmarks/model_network.py): the first use and the second visit on
+emulated networks (9 Mbps/40 ms and 1.6 Mbps/150 ms) from a server that gzips and sends GitHub Pages'
+headers, warm clicks, onnxruntime-web's precision, and the issue's target table with met / NOT met.
 """
 
 from __future__ import annotations
@@ -58,7 +62,7 @@ TRACE_CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline"
 
 def category(url: str) -> str:
     name = url.split("?")[0].rsplit("/", 1)[-1]
-    if name in {"model.onnx", "model.json"}:
+    if name in {"manifest.json"} or name.endswith((".onnx", ".bin")):
         return "model"
     if name.startswith("ort") or name.endswith(".wasm"):
         return "runtime"
@@ -123,7 +127,7 @@ def print_sizes() -> int:
     kb = lambda n: f"{n / 1e3:7.1f} KB"  # noqa: E731
     print("Format-2 browser model (attnviz.webmodel): bytes raw / gzipped")
     print(f"  graph {files['graph']['path']}: {mb(len(graph))} / {mb(gzipped(graph))}")
-    print(f"    (the single-file model.onnx today's widget loads: {mb(len(legacy))} / {mb(gzipped(legacy))})")
+    print(f"    (format 1's single model.onnx, exported, not shipped: {mb(len(legacy))} / {mb(gzipped(legacy))})")
     print(
         f"  manifest.json: {kb(model.manifest_file.stat().st_size)} / {kb(gzipped(model.manifest_file.read_bytes()))}"
     )
@@ -323,9 +327,97 @@ def print_budget(rows: list[dict]) -> None:
     )
 
 
+def browser_precision(page) -> dict:
+    """onnxruntime-web (the page's own model) against PyTorch on the course inputs."""
+    import numpy as np
+
+    import attnviz
+    from attnviz_devtools.precision import agreement, torch_attentions
+
+    loaded = attnviz.load_model("bundled")
+    pairs = []
+    for a, b in course_sentences().checks:
+        got = page.evaluate(f"async ([a, b]) => (await {PLAYGROUND}).infer(a, b)", [a, b])
+        _, ref = torch_attentions(loaded, a, b)
+        pairs.append((np.asarray(got["data"], dtype=np.float32).reshape(got["dims"]), ref))
+    return agreement(pairs)
+
+
+def print_network(runs: int) -> int:
+    """Issue 19's figures on emulated networks from a GitHub-Pages-like server, and its target table."""
+    import model_network
+    from playwright.sync_api import sync_playwright
+
+    from attnviz_devtools.precision import MAX_ABS, MEAN_ABS, SAME_TOP_KEY
+
+    server = serve(pages=True)
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    with sync_playwright() as p:
+        figures = model_network.run(p, base, runs=runs)
+        warm = model_network.warm_clicks(p, base)
+        launched = launch_browser(p)
+        browser = next(launched)
+        page = browser.new_page()
+        page.goto(base + PAGE, wait_until="load")
+        stats = browser_precision(page)
+        launched.close()
+    server.shutdown()
+
+    mb = lambda n: f"{n / 1e6:.2f} MB"  # noqa: E731
+    print("Playground on emulated networks (headless Chromium, DevTools Network.emulateNetworkConditions;")
+    print("site served as GitHub Pages does: gzip, Cache-Control: max-age=600, ETag)")
+    for label, f in figures.items():
+        print(f"  {label}:")
+        print(f"    first use, bytes on the wire after the click: {mb(f['first_use_wire'])}")
+        for url, n in sorted(f["first_files"], key=lambda x: -x[1])[:8]:
+            print(f"      {n / 1e3:9.1f} KB  {url.split('/playground/')[-1] if '/playground/' in url else url}")
+        print("    cold click -> drawn: " + ", ".join(f"{t:.1f} s" for t in f["cold"]))
+        print(
+            f"    second visit (same profile, new browser, HTTP cache cleared): model/runtime bytes "
+            f"{f['second_model_bytes']:,} ({len(f['second_files'])} requests); click -> drawn "
+            + ", ".join(f"{t:.2f} s" for t in f["warm"])
+        )
+    print("  warm click -> drawn (model loaded, next sentences): " + ", ".join(f"{t:.2f} s" for t in warm))
+    print(
+        f"  precision, onnxruntime-web vs PyTorch ({stats['rows']:,} rows of the course inputs): "
+        f"max abs {stats['max']:.4f}, mean {stats['mean']:.5f}, same strongest key {stats['same_top']:.2%}"
+    )
+
+    fast, slow = figures["9 Mbps / 40 ms"], figures["1.6 Mbps / 150 ms"]
+    second = max(fast["second_model_bytes"], slow["second_model_bytes"])
+    ok = lambda good: "met" if good else "NOT met"  # noqa: E731
+    rows = [
+        ("first use, bytes on the wire (gzip)", mb(fast["first_use_wire"]), "<= 12 MB",
+         ok(fast["first_use_wire"] <= 12e6)),
+        ("cold click -> drawn at 9 Mbps/40 ms (gzip)", f"{statistics.median(fast['cold']):.1f} s", "<= 15 s",
+         ok(max(fast["cold"]) <= 15)),
+        ("cold click -> drawn at 1.6 Mbps/150 ms (gzip)", f"{statistics.median(slow['cold']):.1f} s", "<= 75 s",
+         ok(max(slow["cold"]) <= 75)),
+        ("second visit, HTTP cache gone, model/runtime bytes", f"{second:,}", "0", ok(second == 0)),
+        ("warm click -> drawn", f"{statistics.median(warm):.2f} s (max {max(warm):.2f})", "<= 0.3 s",
+         ok(statistics.median(warm) <= 0.3)),
+        ("text page / math or view page, bytes on the wire", "benchmarks/payload.py", "<= 300 / 450 KB", "(item 6)"),
+        ("DOMContentLoaded, heaviest / lightest page", "benchmarks/payload.py", "<= 1.3", "(item 6)"),
+        ("precision vs PyTorch (onnxruntime-web)",
+         f"max {stats['max']:.3f}, mean {stats['mean']:.4f}, {stats['same_top']:.1%}", "gate",
+         ok(stats["max"] <= MAX_ABS and stats["mean"] <= MEAN_ABS and stats["same_top"] >= SAME_TOP_KEY)),
+    ]  # fmt: skip
+    print("\n| figure | now | target | |")
+    print("|---|---|---|---|")
+    for name, now, target, verdict in rows:
+        print(f"| {name} | {now} | {target} | {verdict} |")
+    return 0
+
+
 def main() -> int:
     if "--sizes" in sys.argv[1:]:
         return print_sizes()
+    if "--network" in sys.argv[1:]:
+        if not (HTML / PAGE).exists():
+            print("build the site first: make book", file=sys.stderr)
+            return 1
+        runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 1
+        return print_network(runs)
     if not (HTML / PAGE).exists():
         print("build the site first: make book", file=sys.stderr)
         return 1

@@ -102,11 +102,11 @@ class BrowserModel:
         return EmbeddingRows.from_manifest(self.manifest_file)
 
     def files(self) -> list[Path]:
-        """Every file the site ships, both formats (paths inside ``directory``, some in a subfolder)."""
+        """Every file the site ships: format 2's (paths inside ``directory``, the chunks in a subfolder). The
+        single-file model.onnx of format 1 is still exported (its tests hold it to PyTorch), not shipped."""
         from .webmodel.export import manifest_files
 
-        legacy = [self.model_file, self.directory / FACTS_FILE, *(self.directory / f for f in TOKENIZER_FILES)]
-        return [*legacy, *manifest_files(self.directory)]
+        return manifest_files(self.directory)
 
 
 def _bundled_dir() -> Path:
