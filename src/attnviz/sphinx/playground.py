@@ -63,7 +63,8 @@ class PlaygroundDirective(SphinxDirective):
         target = self.options.get("share-page", self.env.docname)
         share_href = self.env.app.builder.get_relative_uri(self.env.docname, target) if share != "self" else ""
         requested = os.environ.get("ATTNVIZ_MODEL", "").strip() or "auto"
-        facts, sizes = getattr(self.env.app, STATE, (None, {}))
+        state: tuple[Any, dict[str, int]] = getattr(self.env.app, STATE, (None, {}))
+        facts, sizes = state
         if facts is None:  # not an HTML build: nothing was exported
             from ..browser_model import bundled_facts
 
@@ -134,7 +135,8 @@ def first_use_sizes(model: Any, modules: Path) -> dict[str, int]:
     sizes = {
         "graph": files["graph"]["bytes"],
         "runtime": sum(path.stat().st_size for key, (path, _) in runtime.items() if key != "tokenizers"),
-        "tokenizer": files["tokenizer"]["bytes"] + files["tokenizer_config"]["bytes"]
+        "tokenizer": files["tokenizer"]["bytes"]
+        + files["tokenizer_config"]["bytes"]
         + runtime["tokenizers"][0].stat().st_size,
         "chunk": rows["chunk_rows"] * (rows["dim"] + 2 * rows["dim"] // rows["block"]),
         "chunk_rows": rows["chunk_rows"],

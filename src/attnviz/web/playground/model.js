@@ -251,6 +251,11 @@ export async function kept() {
   return { entries: keys.length, bytes };
 }
 
+/** Start the model's thread now (its modules load while the page is online; the kept files need no network). */
+export function prepareOffline() {
+  worker().start();
+}
+
 /** Delete everything kept (the widget's 「保存したモデルを削除」). */
 export async function forget() {
   if (globalThis.caches) await globalThis.caches.delete(CACHE_NAME);

@@ -14,7 +14,8 @@
 import { DrawRate, headLines, headWindow, modelLayers, WHOLE_MODEL_TOKENS } from "./budget.js";
 import { drawHeadView, drawModelView, warmUp } from "./bertviz-dom.js";
 import { BUDGET, MESSAGES, PlaygroundError, checkInput, checkTokens, explain, hasWebAssembly } from "./messages.js";
-import { attend, embed, encodeText, forget, kept, loadSession, loadTokenizer, progress } from "./model.js";
+import { loadBertviz } from "../bertviz.js";
+import { attend, embed, encodeText, forget, kept, loadSession, loadTokenizer, prepareOffline, progress } from "./model.js";
 
 function formatMB(bytes) {
   return (bytes / 1e6).toFixed(1);
@@ -49,6 +50,8 @@ export function pageWidgets(doc, shared = { a: null, b: null }) {
 }
 
 export class Playground {
+  static prepared = false; // the page loaded what runs offline (once per page)
+
   constructor(root) {
     this.root = root;
     const $ = (selector) => root.querySelector(selector);
@@ -113,6 +116,17 @@ export class Playground {
       : "いまこのブラウザに保存しているファイルはありません。";
     this.forgetButton.hidden = !now.entries;
     this.root.dataset.kept = String(now.bytes);
+    if (now.entries && !Playground.prepared) {
+      // a returning reader: the few scripts the kept files do not cover (the model's thread, BERTviz) load
+      // now, while the page is online, so that the widget still runs if the network drops later
+      Playground.prepared = true;
+      const idle = globalThis.requestIdleCallback || ((f) => setTimeout(f, 200));
+      idle(() => {
+        prepareOffline();
+        loadBertviz("head").catch(() => {});
+        loadBertviz("model").catch(() => {});
+      });
+    }
   }
 
   async forget() {
