@@ -100,7 +100,7 @@ let sessionPromise = null;
 
 /**
  * The manifest, the file store and the embedding rows, once per page. A fresh manifest deletes every kept
- * entry it does not name (an older build's files).
+ * entry it does not name (an older build's files); the kept copy (offline) serves one request only.
  */
 export function loadSite() {
   if (!sitePromise) {
@@ -133,8 +133,11 @@ export function loadSite() {
         const named = new Set([FILES.manifest, ...Object.values(site.files).map((f) => f.url)]);
         await store.prune((u) => named.has(u) || u.startsWith(rowsFolder));
       }
+      return { site, fresh };
+    })().then(({ site, fresh }) => {
+      if (!fresh) sitePromise = null; // the kept manifest (offline): the next request asks the server again
       return site;
-    })();
+    });
     sitePromise.catch(() => (sitePromise = null)); // a retry starts again
   }
   return sitePromise;
@@ -239,6 +242,7 @@ export async function embeddingRows(ids) {
  * reader's text says how to clear it).
  */
 export async function kept() {
+  if (!globalThis.caches || !(await globalThis.caches.has(CACHE_NAME))) return { entries: 0, bytes: 0 }; // none made
   const cache = await openCache();
   if (!cache) return { entries: 0, bytes: 0 };
   let bytes = 0;
@@ -253,7 +257,7 @@ export async function kept() {
 
 /** Start the model's thread now (its modules load while the page is online; the kept files need no network). */
 export function prepareOffline() {
-  worker().start();
+  return worker().call("ping");
 }
 
 /** Delete everything kept (the widget's 「保存したモデルを削除」). */

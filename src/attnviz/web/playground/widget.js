@@ -122,9 +122,10 @@ export class Playground {
       Playground.prepared = true;
       const idle = globalThis.requestIdleCallback || ((f) => setTimeout(f, 200));
       idle(() => {
-        prepareOffline();
-        loadBertviz("head").catch(() => {});
-        loadBertviz("model").catch(() => {});
+        Promise.all([prepareOffline(), loadBertviz("head"), loadBertviz("model")]).then(
+          () => (this.root.dataset.offline = "ready"),
+          () => {}, // offline already: the click will say what did not load
+        );
       });
     }
   }

@@ -6,6 +6,7 @@
  *
  * Requests {id, op, ...} answered by {id, ok: result} or {id, error: {file, message}} (file: what did not
  * load, or "" for any other failure); ops:
+ *   ping      {}                          -> true, once this module and tokenize.js have loaded
  *   tokenizer {module, json, config}      load @huggingface/tokenizers (module: its URL) and the model's
  *                                         tokenizer files (their bytes)
  *   encode    {a, b}                      -> {ids, tokens, tokenTypeIds, sentenceBStart} (tokenize.js)
@@ -44,6 +45,10 @@ async function importFile(url, name = fileName(url)) {
 const json = (bytes) => JSON.parse(new TextDecoder().decode(bytes));
 
 const OPS = {
+  ping() {
+    return true; // the worker and its modules have loaded
+  },
+
   async tokenizer({ module, json: jsonBytes, config }) {
     if (tokenizer) return true;
     const lib = await importFile(module, "tokenizers.min.mjs");
