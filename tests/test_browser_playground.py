@@ -158,8 +158,9 @@ def test_word_final_sigma_is_where_the_raw_js_tokenizer_differs(offline_page):
         """async () => {
             const m = await import(new URL('../_static/attnviz/playground/vendor/tokenizers.min.mjs', location.href));
             const base = new URL('../_static/attnviz/playground/model/', location.href);
-            const [json, config] = await Promise.all(['tokenizer.json', 'tokenizer_config.json']
-                .map((f) => fetch(new URL(f, base)).then((r) => r.json())));
+            const manifest = await (await fetch(new URL('manifest.json', base))).json();
+            const [json, config] = await Promise.all(['tokenizer', 'tokenizer_config']
+                .map((k) => fetch(new URL(manifest.files[k].path, base)).then((r) => r.json())));
             return new m.Tokenizer(json, config).encode('ΟΔΟΣ').ids;
         }"""
     )
