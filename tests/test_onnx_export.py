@@ -162,7 +162,7 @@ def test_widget_names_the_browser_model_and_says_nothing_leaves():
         assert page.count("data-attnviz-playground") == 1, doc
         assert f"<strong>{facts['name']}</strong>（{facts['layers']} 層 × {facts['heads']} ヘッド）" in page
         assert "どこにも送信されず" in page
-        first = f"約 {(graph + runtime + tokenizer) / 1e6:.1f} MB（モデル本体 {graph / 1e6:.1f} MB、"
+        first = f"約 {(graph + runtime + tokenizer) / 1e6:.1f} MB を読み込みます（モデル本体 {graph / 1e6:.1f} MB、"
         first += f"計算するプログラム {runtime / 1e6:.1f} MB、トークナイザー {tokenizer / 1e6:.1f} MB）"
         assert first in page, doc
         assert f"{spec['chunk_rows']} 語ずつ（{chunk / 1e3:.1f} KB）" in page, doc
