@@ -54,6 +54,7 @@ test("a file is downloaded once and kept; a kept file is never asked for again",
   const first = new FileStore(cache, { fetcher, progress });
   assert.deepEqual(Array.from(await first.get(url, "モデル本体", 4)), [1, 2, 3, 4]);
   assert.equal(first.downloaded, 4);
+  await first.settled(); // kept in the background
   assert.equal(fetcher.calls.length, 1);
   assert.deepEqual(seen.at(-1), { received: 4, total: 4, label: "" });
   assert.deepEqual(seen[0], { received: 0, total: 4, label: "モデル本体" }, "planned before its first byte");

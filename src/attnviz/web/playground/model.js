@@ -255,6 +255,11 @@ export async function kept() {
   return { entries: keys.length, bytes };
 }
 
+/** Resolves once every file downloaded so far is kept in Cache Storage. */
+export async function keptAll() {
+  if (sitePromise) await (await sitePromise).store.settled();
+}
+
 /** Start the model's thread now (its modules load while the page is online; the kept files need no network). */
 export function prepareOffline() {
   return worker().call("ping");

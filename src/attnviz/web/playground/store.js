@@ -139,6 +139,12 @@ export class FileStore {
     this.progress = progress;
     this.loading = new Map();
     this.downloaded = 0; // bytes downloaded (not found in the cache) by this page
+    this.keeping = new Set(); // cache.put()s not finished yet
+  }
+
+  /** Resolves once every download so far is kept. */
+  async settled() {
+    while (this.keeping.size) await Promise.all([...this.keeping]);
   }
 
   /** True if `url` is kept (nothing to download). */
@@ -180,8 +186,10 @@ export class FileStore {
         "Content-Type": response.headers.get("Content-Type") || "application/octet-stream",
         [SIZE_HEADER]: String(body.length), // what kept() counts, without reading the body back
       };
-      // keeping is best effort: a full disk still draws this time
-      await this.cache.put(url, new Response(body.slice(), { headers })).catch(() => {});
+      // kept in the background (the caller may transfer `body` at once); best effort: a full disk still draws
+      const put = this.cache.put(url, new Response(new Blob([body]), { headers })).catch(() => {});
+      this.keeping.add(put);
+      put.then(() => this.keeping.delete(put));
     }
     return body;
   }

@@ -15,7 +15,7 @@ import { DrawRate, headLines, headWindow, modelLayers, WHOLE_MODEL_TOKENS } from
 import { drawHeadView, drawModelView, warmUp } from "./bertviz-dom.js";
 import { BUDGET, MESSAGES, PlaygroundError, checkInput, checkTokens, explain, hasWebAssembly } from "./messages.js";
 import { loadBertviz } from "../bertviz.js";
-import { attend, embed, encodeText, forget, kept, loadSession, loadTokenizer, prepareOffline, progress } from "./model.js";
+import { attend, embed, encodeText, forget, kept, keptAll, loadSession, loadTokenizer, prepareOffline, progress } from "./model.js";
 
 function formatMB(bytes) {
   return (bytes / 1e6).toFixed(1);
@@ -296,7 +296,7 @@ export class Playground {
         `${encoding.ids.length} トークン、推論 ${Math.round(inferenceMs)} ms。`;
       this.updateShare(a, b);
       this.setState("drawn");
-      this.showKept();
+      keptAll().then(() => this.showKept());
       this.root.dispatchEvent(new CustomEvent("attnviz-playground-drawn", { detail: this.last }));
     } catch (err) {
       if (!stale()) this.showError(err);
