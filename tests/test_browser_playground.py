@@ -294,7 +294,7 @@ def test_one_progress_bar_counts_every_byte_the_first_use_downloads(offline_page
     chunks = {i // spec["chunk_rows"] for i in ids}
     assert all(c < spec["chunks"] - 1 for c in chunks)
     want = (
-        sum(manifest["files"][k]["bytes"] for k in ("graph", "tokenizer", "tokenizer_config"))
+        sum(manifest["files"][k]["bytes"] for k in ("decoder", "main", "tokenizer", "tokenizer_config"))
         + sum(f["bytes"] for f in manifest["runtime"].values())
         + len(chunks) * spec["chunk_rows"] * row_bytes
     )

@@ -259,7 +259,12 @@ def test_manifest_hashes_and_sizes_are_the_files(exported):
         assert (entry["sha256"], entry["bytes"]) == (sha256(data), len(data)), entry["path"]
         if not entry["path"].startswith("embeddings."):
             stem, digest, _ = entry["path"].rsplit(".", 2)
-            assert digest == entry["sha256"][:16] and stem in {"model", "tokenizer", "tokenizer_config"}
+            assert digest == entry["sha256"][:16] and stem in {
+                "model.decoder",
+                "model.main",
+                "tokenizer",
+                "tokenizer_config",
+            }
     spec = manifest["embeddings"]
     reader = exported.embeddings()
     chunks = [reader.chunk_path(i).read_bytes() for i in range(spec["chunks"])]
@@ -288,10 +293,46 @@ def test_every_token_id_has_a_row_close_to_the_model(exported, bundled):
         reader.rows([table.shape[0]])
 
 
-def test_pruned_graph_matches_pytorch_on_the_course_sentences(exported, bundled):
+def shipped_sessions(exported):
+    """The two graphs the site ships, as the widget runs them: the decoder once, then main with its outputs
+    (onnxruntime without graph optimization, as onnxruntime-web is started)."""
     import onnxruntime as ort
 
-    session = ort.InferenceSession(str(exported.graph_file), providers=["CPUExecutionProvider"])
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    path = lambda key: str(exported.directory / exported.manifest["files"][key]["path"])  # noqa: E731
+    decoder = ort.InferenceSession(path("decoder"), options, providers=["CPUExecutionProvider"])
+    weights = dict(zip([o.name for o in decoder.get_outputs()], decoder.run(None, {}), strict=True))
+    main = ort.InferenceSession(path("main"), options, providers=["CPUExecutionProvider"])
+    return decoder, weights, main
+
+
+def test_shipped_graph_in_two_computes_exactly_the_whole_graph(exported, pruned):
+    import onnxruntime as ort
+
+    decoder, weights, main = shipped_sessions(exported)
+    assert decoder.get_inputs() == [] and list(weights) == exported.manifest["graph"]["decoded"]
+    assert set(weights) <= {i.name for i in pruned.graph.initializer} | {
+        out for node in pruned.graph.node for out in node.output
+    }
+    assert all(name.startswith("bert.") and name.endswith(".weight") for name in weights), list(weights)
+    files = exported.manifest["files"]
+    assert files["main"]["bytes"] < 300_000 < files["decoder"]["bytes"]  # main holds only the small weights
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL  # the same kernels as the pair
+    whole = ort.InferenceSession(str(exported.graph_file), options, providers=["CPUExecutionProvider"])
+    rng = np.random.default_rng(0)
+    for length in (3, 17):
+        feeds = {
+            "inputs_embeds": rng.normal(scale=0.05, size=(1, length, 384)).astype(np.float32),
+            "token_type_ids": (np.arange(length) >= length // 2).astype(np.int64)[None],
+        }
+        got = main.run(["attentions"], {**feeds, **weights})[0]
+        assert np.array_equal(got, whole.run(["attentions"], feeds)[0])
+
+
+def test_pruned_graph_matches_pytorch_on_the_course_sentences(exported, bundled):
+    _, weights, main = shipped_sessions(exported)
     reader = exported.embeddings()
     pairs = []
     for a, b in course_sentences().checks:
@@ -299,8 +340,9 @@ def test_pruned_graph_matches_pytorch_on_the_course_sentences(exported, bundled)
         feeds = {
             "inputs_embeds": reader.rows(enc["input_ids"][0].tolist())[None],
             "token_type_ids": enc["token_type_ids"].numpy(),
+            **weights,
         }
-        got = session.run(["attentions"], feeds)[0][0]
+        got = main.run(["attentions"], feeds)[0][0]
         assert got.shape == ref.shape
         pairs.append((got, ref))
     stats = agreement(pairs)

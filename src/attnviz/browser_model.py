@@ -60,7 +60,8 @@ TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json")
 OPSET = 17
 # Bump when the export or the quantisation changes in a way the source hash would not show.
 # 2: the format-2 files (attnviz.webmodel: embedded-input graph, embedding chunks, manifest) beside model.onnx
-FORMAT_VERSION = 2
+# 3: format 2's graph shipped in two (a decoder run once, the main graph per sentence)
+FORMAT_VERSION = 3
 # Linear layers kept in float16 (matched against the ONNX node's name).
 FP16_LINEARS = ("attention/self/query", "attention/self/key")
 WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
@@ -93,7 +94,7 @@ class BrowserModel:
     @property
     def graph_file(self) -> Path:
         """Format 2's graph: embedded input in, attention weights out."""
-        return self.directory / self.manifest["files"]["graph"]["path"]
+        return self.directory / self.manifest["graph"]["whole"]["path"]
 
     def embeddings(self) -> EmbeddingRows:
         """The reference reader of format 2's embedding chunks."""
@@ -307,7 +308,7 @@ def _format2(model_dir: Path, work: Path) -> dict[str, Any]:
     files = manifest["files"]
     return {
         "manifest": MANIFEST_FILE,
-        "graph_bytes": files["graph"]["bytes"],
+        "graph_bytes": files["decoder"]["bytes"] + files["main"]["bytes"],
         "tokenizer_bytes": files["tokenizer"]["bytes"] + files["tokenizer_config"]["bytes"],
         "embedding_bytes": manifest["embeddings"]["bytes"],
         "chunk_rows": manifest["embeddings"]["chunk_rows"],

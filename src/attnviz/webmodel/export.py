@@ -3,7 +3,10 @@
 Files (in one folder; the site serves it as ``_static/attnviz/playground/model/``):
 
 * ``manifest.json``: the one fixed name, the widget's entry point (small; revalidate it on every visit);
-* ``model.<hash>.onnx``: the graph (:mod:`.graph`), weights stored as :func:`weight_encoding` says;
+* ``model.decoder.<hash>.onnx`` and ``model.main.<hash>.onnx``: the graph (:mod:`.graph`), weights stored as
+  :func:`weight_encoding` says, split in two (:mod:`.split`): the decoder unpacks the weights once, the
+  main graph runs per sentence (``model.<hash>.onnx``, the graph in one piece, stays in the export folder
+  for the tests and is not shipped);
 * ``tokenizer.<hash>.json``, ``tokenizer_config.<hash>.json``: the model's tokenizer files, unchanged;
 * ``embeddings.<hash>/<chunk>.bin`` and ``embeddings.<hash>/SHA256SUMS``: the word-embedding rows
   (:mod:`.embeddings`).
@@ -22,7 +25,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from . import calibration, embeddings, graph, quant
+from . import calibration, embeddings, graph, quant, split
 
 __all__ = ["MANIFEST_FILE", "export", "manifest_files", "weight_encoding"]
 
@@ -94,7 +97,13 @@ def export(model_dir: Path, folder: Path, facts: dict[str, Any]) -> dict[str, An
     if unused:
         raise RuntimeError(f"the pruned graph holds initializers no node reads: {unused}")
 
-    files = {"graph": _write_hashed(folder, "model", ".onnx", proto.SerializeToString())}
+    # the whole graph stays beside the export (tests hold it to PyTorch); the site ships it in two (.split)
+    whole = _write_hashed(folder, "model", ".onnx", proto.SerializeToString())
+    decoder, main = split.split_decoder(proto)
+    files = {
+        "decoder": _write_hashed(folder, "model.decoder", ".onnx", decoder.SerializeToString()),
+        "main": _write_hashed(folder, "model.main", ".onnx", main.SerializeToString()),
+    }
     for key, name in TOKENIZER_FILES.items():
         stem, suffix = name.rsplit(".", 1)
         files[key] = _write_hashed(folder, stem, f".{suffix}", (model_dir / name).read_bytes())
@@ -118,6 +127,8 @@ def export(model_dir: Path, folder: Path, facts: dict[str, Any]) -> dict[str, An
             ],
             "outputs": [{"name": graph.OUTPUT, "dtype": "float32", "shape": [1, layers, heads, "T", "T"]}],
             "weights": counts,
+            "whole": whole,  # the graph in one file (not shipped): decoder + main compute exactly what it does
+            "decoded": [o.name for o in decoder.graph.output],
             "last_layer": "query and key projections only (pruned: value, attention output, feed-forward)",
         },
         "embeddings": rows,

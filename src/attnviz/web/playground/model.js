@@ -2,7 +2,8 @@
  * attnviz playground: the model in the reader's browser (format 2 of attnviz.webmodel). Downloads only when
  * the reader first asks, only from this site: the manifest (model/manifest.json, asked for on every page),
  * then the files it names by content hash, each kept in Cache Storage (store.js) so that a later visit
- * downloads none of them: the graph (model.<hash>.onnx: the embedded input in, the attention weights out),
+ * downloads none of them: the graph (the embedded input in, the attention weights out; in two files: a
+ * decoder that unpacks the stored weights, run once, and the main graph, run per sentence),
  * onnxruntime-web's runtime, the tokenizer, and the word-embedding rows of the tokens typed (a chunk of
  * 16 rows at a time, rows.js). The tokenizer and the model run in a module worker (worker.js): the page's
  * main thread downloads the files (one progress count over all of them) and hands their bytes over.
@@ -121,7 +122,8 @@ export function loadSite() {
         rows,
         url,
         files: {
-          graph: entry("graph", LABELS.graph),
+          decoder: entry("decoder", LABELS.graph),
+          main: entry("main", LABELS.graph),
           tokenizer: entry("tokenizer", LABELS.tokenizer),
           tokenizerConfig: entry("tokenizer_config", LABELS.tokenizer),
           ...Object.fromEntries(
@@ -164,7 +166,7 @@ const moduleUrl = (bytes) => URL.createObjectURL(new Blob([bytes], { type: "text
 /** Everything the first use downloads before the sentence's rows, planned on the progress count at once. */
 export async function planFirstUse() {
   const site = await loadSite();
-  await plan(site, ["tokenizers", "tokenizer", "tokenizerConfig", "ort", "mjs", "wasm", "graph"]);
+  await plan(site, ["tokenizers", "tokenizer", "tokenizerConfig", "ort", "mjs", "wasm", "decoder", "main"]);
   return site;
 }
 
@@ -191,9 +193,9 @@ export function loadSession() {
         worker().call("runtime", { ort: moduleUrl(ort), mjs: moduleUrl(mjs), wasm }, [wasm.buffer]),
       );
       runtime.catch(() => {}); // awaited below, after the graph (whose failure is reported first)
-      const bytes = await fetchFile(site, "graph");
+      const [decoder, main] = await Promise.all([fetchFile(site, "decoder"), fetchFile(site, "main")]);
       await runtime;
-      await worker().call("session", { bytes }, [bytes.buffer]);
+      await worker().call("session", { decoder, main }, [decoder.buffer, main.buffer]);
       return true;
     })();
     sessionPromise.catch(() => (sessionPromise = null));

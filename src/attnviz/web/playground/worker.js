@@ -12,7 +12,8 @@
  *   encode    {a, b}                      -> {ids, tokens, tokenTypeIds, sentenceBStart} (tokenize.js)
  *   runtime   {ort, mjs, wasm}            load onnxruntime-web (ort, mjs: its modules' URLs; wasm: the
  *                                         runtime's bytes), while the page downloads the model
- *   session   {bytes}                     start a session on the graph's bytes
+ *   session   {decoder, main}             the graph's two files (bytes): run the decoder once (the weights),
+ *                                         start a session on the main graph
  *   attend    {embeds, tokenTypeIds}      the word-embedding rows (Float32Array, T * hidden) ->
  *                                         {data: Float32Array (transferred), dims: [layers, heads, T, T]}
  *
@@ -24,6 +25,7 @@ import { sentenceBStart, tokenize } from "./tokenize.js";
 let tokenizer = null;
 let ort = null;
 let session = null;
+let weights = null; // the decoder's outputs: the main graph's weight inputs
 
 class Failed extends Error {
   constructor(file, cause) {
@@ -71,12 +73,17 @@ const OPS = {
     return true;
   },
 
-  async session({ bytes }) {
+  async session({ decoder, main }) {
     if (session) return true;
     try {
-      // no graph optimization: ORT's optimizer takes longer to start the session (about 1 s of a 1.5 s start,
-      // measured in node on this model) than its fused kernels save on a run (0.1-0.2 s for 500 tokens)
-      session = await ort.InferenceSession.create(bytes, { executionProviders: ["wasm"], graphOptimizationLevel: "disabled" });
+      // no graph optimization: ORT's optimizer takes longer to start the session (folding the weights'
+      // decoding took 11 s in Chromium) than its fused kernels save on a run. The decoder unpacks the stored
+      // weights once; its outputs (float32, named after the parameters) are fed to the main graph every run.
+      const options = { executionProviders: ["wasm"], graphOptimizationLevel: "disabled" };
+      const unpack = await ort.InferenceSession.create(decoder, options);
+      weights = await unpack.run({});
+      await unpack.release();
+      session = await ort.InferenceSession.create(main, options);
     } catch (err) {
       const text = String((err && err.message) || err);
       if (/fetch|load|network|wasm/i.test(text)) throw new Failed("ort-wasm-simd-threaded.wasm", text);
@@ -88,6 +95,7 @@ const OPS = {
   async attend({ embeds, tokenTypeIds }) {
     const T = tokenTypeIds.length;
     const feeds = {
+      ...weights,
       inputs_embeds: new ort.Tensor("float32", embeds, [1, T, embeds.length / T]),
       token_type_ids: new ort.Tensor("int64", BigInt64Array.from(tokenTypeIds, BigInt), [1, T]),
     };
