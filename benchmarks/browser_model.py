@@ -5,6 +5,14 @@ drawn head view (cold: download from localhost, session start, first sentence; w
 and per-sentence inference time over the course sentences. Targets: warm <= 1 s, cold <= 5 s,
 model <= 30 MB.
 
+    .venv/bin/python benchmarks/browser_model.py
+
+``--sizes`` needs no browser (only the export, made if missing): the bytes of the format-2 files
+(attnviz.webmodel) raw and gzipped, what a 10-token sentence needs, the first use on the wire, and the
+graph's precision against PyTorch on the course inputs:
+
+    .venv/bin/python benchmarks/browser_model.py --sizes
+
 Then the drawing budget (web/playground/budget.js, issue 16): share links of 64, 128, 256 and 500 tokens,
 each opened in a new tab of a browser that has the model in its cache (the second visit): the time until the
 view is usable (drawn), and the longest main-thread task while the page draws and the reader interacts
@@ -16,10 +24,15 @@ CPU. Target: no task above 0.5 s; a 500-token link usable within 3 s. Run after 
 
 The experiment bench (issue 18): warm click -> drawn for compare mode and a control run, on the course's
 single sentences. Target <= 1 s.
+
+``--network [--runs N]`` (issue 19, benchmarks/model_network.py): the first use and the second visit on
+emulated networks (9 Mbps/40 ms and 1.6 Mbps/150 ms) from a server that gzips and sends GitHub Pages'
+headers, warm clicks, onnxruntime-web's precision, and the issue's target table with met / NOT met.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import statistics
 import sys
@@ -52,7 +65,7 @@ TRACE_CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline"
 
 def category(url: str) -> str:
     name = url.split("?")[0].rsplit("/", 1)[-1]
-    if name in {"model.onnx", "model.json"}:
+    if name in {"manifest.json"} or name.endswith((".onnx", ".bin")):
         return "model"
     if name.startswith("ort") or name.endswith(".wasm"):
         return "runtime"
@@ -72,6 +85,109 @@ def click_and_wait(page, a: str, b: str = "") -> float:
     page.click(".attnviz-pg-run")
     page.wait_for_selector("[data-attnviz-playground][data-state=drawn]", timeout=120_000)
     return time.perf_counter() - start
+
+
+FIRST_USE_TARGET = 12_000_000  # issue 19: graph + runtime + tokenizer + chunks, gzipped, on the wire
+SENTENCE = "The children laughed at the funny clown."  # 10 tokens with [CLS] and [SEP]
+
+
+def gzipped(data: bytes) -> int:
+    """Bytes on the wire from a server that gzips every file (as the issue measured GitHub Pages doing)."""
+    return len(gzip.compress(data, compresslevel=6, mtime=0))
+
+
+def print_sizes() -> int:
+    """Print the format-2 sizes and precision (no browser)."""
+    import onnxruntime as ort
+
+    import attnviz
+    from attnviz import browser_model, jsdeps
+    from attnviz_devtools.precision import MAX_ABS, MEAN_ABS, SAME_TOP_KEY, agreement, torch_attentions
+
+    root = HTML.parents[1]  # the repository (HTML is <root>/_build/html)
+    model = browser_model.ensure_browser_model(root / "_build" / ".browser_model", log=print)
+    manifest = model.manifest
+    files, spec = manifest["files"], manifest["embeddings"]
+    read = lambda entry: (model.directory / entry["path"]).read_bytes()  # noqa: E731
+    graph, legacy = read(files["decoder"]) + read(files["main"]), model.model_file.read_bytes()
+    tokenizer = read(files["tokenizer"]) + read(files["tokenizer_config"])
+    reader = model.embeddings()
+    chunks = [reader.chunk_path(i).read_bytes() for i in range(spec["chunks"])]
+    modules = jsdeps.ensure_node_modules(root)
+    runtime = {name: (modules / src).read_bytes() for src, name in jsdeps.SITE_FILES.items() if "onnxruntime" in src}
+
+    loaded = attnviz.load_model("bundled")
+    ids = loaded.tokenizer(SENTENCE)["input_ids"]
+    needed = sorted({reader.locate(i)[0] for i in ids})
+    sentence = [chunks[i] for i in needed]
+    per_input, lengths = [], []
+    for a, b in course_sentences().checks:
+        enc = loaded.tokenizer(a, b)["input_ids"]
+        lengths.append(len(enc))
+        per_input.append(sum(len(chunks[c]) for c in {reader.locate(i)[0] for i in enc}))
+
+    mb = lambda n: f"{n / 1e6:6.2f} MB"  # noqa: E731
+    kb = lambda n: f"{n / 1e3:7.1f} KB"  # noqa: E731
+    print("Format-2 browser model (attnviz.webmodel): bytes raw / gzipped")
+    print(f"  graph {files['decoder']['path']} + {files['main']['path']}: {mb(len(graph))} / {mb(gzipped(graph))}")
+    print(f"    (format 1's single model.onnx, exported, not shipped: {mb(len(legacy))} / {mb(gzipped(legacy))})")
+    print(
+        f"  manifest.json: {kb(model.manifest_file.stat().st_size)} / {kb(gzipped(model.manifest_file.read_bytes()))}"
+    )
+    print(f"  tokenizer files: {mb(len(tokenizer))} / {mb(gzipped(tokenizer))}")
+    print(
+        f"  embedding chunks: {spec['chunks']} files of {spec['chunk_rows']} rows, {kb(len(chunks[0]))} each "
+        f"(the last {kb(len(chunks[-1]))}), {mb(spec['bytes'])} in all / {mb(sum(gzipped(c) for c in chunks))}"
+    )
+    for name, data in runtime.items():
+        print(f"  runtime {name}: {mb(len(data))} / {mb(gzipped(data))}")
+    print(
+        f"a {len(ids)}-token sentence ({SENTENCE!r}): {len(needed)} chunks, {kb(sum(map(len, sentence)))} "
+        f"/ {kb(sum(gzipped(c) for c in sentence))} gzipped; with the graph: "
+        f"{mb(len(graph) + sum(map(len, sentence)))} / {mb(gzipped(graph) + sum(gzipped(c) for c in sentence))}"
+    )
+    print(
+        f"  the course inputs ({len(per_input)}, {min(lengths)}-{max(lengths)} tokens): chunks of median "
+        f"{kb(statistics.median(per_input))}, "
+        f"max {kb(max(per_input))}"
+    )
+    wire = {
+        "graph": gzipped(graph),
+        "runtime": sum(gzipped(d) for d in runtime.values()),
+        "tokenizer": gzipped(tokenizer),
+        "manifest": gzipped(model.manifest_file.read_bytes()),
+        "chunks": sum(gzipped(c) for c in sentence),
+    }
+    total = sum(wire.values())
+    print(
+        "first use on the wire (gzipped): "
+        + " + ".join(f"{k} {v / 1e6:.2f}" for k, v in wire.items())
+        + f" = {mb(total)}; target <= {FIRST_USE_TARGET / 1e6:.0f} MB: "
+        + ("met" if total <= FIRST_USE_TARGET else f"NOT met (by {(total - FIRST_USE_TARGET) / 1e6:.2f} MB)")
+    )
+
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    path = lambda key: str(model.directory / files[key]["path"])  # noqa: E731
+    decoder = ort.InferenceSession(path("decoder"), options, providers=["CPUExecutionProvider"])
+    weights = dict(zip([o.name for o in decoder.get_outputs()], decoder.run(None, {}), strict=True))
+    session = ort.InferenceSession(path("main"), options, providers=["CPUExecutionProvider"])
+    pairs = []
+    for a, b in course_sentences().checks:
+        enc, ref = torch_attentions(loaded, a, b)
+        feeds = {
+            "inputs_embeds": reader.rows(enc["input_ids"][0].tolist())[None],
+            "token_type_ids": enc["token_type_ids"].numpy(),
+            **weights,
+        }
+        pairs.append((session.run(["attentions"], feeds)[0][0], ref))
+    stats = agreement(pairs)
+    print(
+        f"precision vs PyTorch ({len(pairs)} course inputs, {stats['rows']:,} rows; onnxruntime {ort.__version__}): "
+        f"max abs {stats['max']:.4f} (<= {MAX_ABS}), mean {stats['mean']:.5f} (<= {MEAN_ABS}), "
+        f"same strongest key {stats['same_top']:.2%} (>= {SAME_TOP_KEY:.0%})"
+    )
+    return 0
 
 
 def share_link(tokens: int) -> str:
@@ -276,7 +392,97 @@ def print_budget(rows: list[dict]) -> None:
     )
 
 
+def browser_precision(page) -> dict:
+    """onnxruntime-web (the page's own model) against PyTorch on the course inputs."""
+    import numpy as np
+
+    import attnviz
+    from attnviz_devtools.precision import agreement, torch_attentions
+
+    loaded = attnviz.load_model("bundled")
+    pairs = []
+    for a, b in course_sentences().checks:
+        got = page.evaluate(f"async ([a, b]) => (await {PLAYGROUND}).infer(a, b)", [a, b])
+        _, ref = torch_attentions(loaded, a, b)
+        pairs.append((np.asarray(got["data"], dtype=np.float32).reshape(got["dims"]), ref))
+    return agreement(pairs)
+
+
+def print_network(runs: int) -> int:
+    """Issue 19's figures on emulated networks from a GitHub-Pages-like server, and its target table."""
+    import model_network
+    from playwright.sync_api import sync_playwright
+
+    from attnviz_devtools.precision import MAX_ABS, MEAN_ABS, SAME_TOP_KEY
+
+    server = serve(pages=True)
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    with sync_playwright() as p:
+        figures = model_network.run(p, base, runs=runs)
+        warm = model_network.warm_clicks(p, base)
+        launched = launch_browser(p)
+        browser = next(launched)
+        page = browser.new_page()
+        page.goto(base + PAGE, wait_until="load")
+        stats = browser_precision(page)
+        launched.close()
+    server.shutdown()
+
+    mb = lambda n: f"{n / 1e6:.2f} MB"  # noqa: E731
+    print("Playground on emulated networks (headless Chromium, DevTools Network.emulateNetworkConditions;")
+    print("site served as GitHub Pages does: gzip, Cache-Control: max-age=600, ETag)")
+    for label, f in figures.items():
+        print(f"  {label}:")
+        print(f"    first use, bytes on the wire after the click: {mb(f['first_use_wire'])}")
+        for url, n in sorted(f["first_files"], key=lambda x: -x[1])[:8]:
+            print(f"      {n / 1e3:9.1f} KB  {url.split('/playground/')[-1] if '/playground/' in url else url}")
+        print("    cold click -> drawn: " + ", ".join(f"{t:.1f} s" for t in f["cold"]))
+        print(
+            f"    second visit (same profile, new browser, HTTP cache cleared): model/runtime bytes "
+            f"{f['second_model_bytes']:,} ({len(f['second_files'])} requests; the manifest "
+            f"{f['second_manifest']:,} bytes); click -> drawn " + ", ".join(f"{t:.2f} s" for t in f["warm"])
+        )
+    print("  warm click -> drawn (model loaded, next sentences): " + ", ".join(f"{t:.2f} s" for t in warm))
+    print(
+        f"  precision, onnxruntime-web vs PyTorch ({stats['rows']:,} rows of the course inputs): "
+        f"max abs {stats['max']:.4f}, mean {stats['mean']:.5f}, same strongest key {stats['same_top']:.2%}"
+    )
+
+    fast, slow = figures["9 Mbps / 40 ms"], figures["1.6 Mbps / 150 ms"]
+    second = max(fast["second_model_bytes"], slow["second_model_bytes"])
+    ok = lambda good: "met" if good else "NOT met"  # noqa: E731
+    rows = [
+        ("first use, bytes on the wire (gzip)", mb(fast["first_use_wire"]), "<= 12 MB",
+         ok(fast["first_use_wire"] <= 12e6)),
+        ("cold click -> drawn at 9 Mbps/40 ms (gzip)", f"{statistics.median(fast['cold']):.1f} s", "<= 15 s",
+         ok(max(fast["cold"]) <= 15)),
+        ("cold click -> drawn at 1.6 Mbps/150 ms (gzip)", f"{statistics.median(slow['cold']):.1f} s", "<= 75 s",
+         ok(max(slow["cold"]) <= 75)),
+        ("second visit, HTTP cache gone, model/runtime bytes", f"{second:,}", "0", ok(second == 0)),
+        ("warm click -> drawn", f"{statistics.median(warm):.2f} s (max {max(warm):.2f})", "<= 0.3 s",
+         ok(statistics.median(warm) <= 0.3)),
+        ("text page / math or view page, bytes on the wire", "benchmarks/payload.py", "<= 300 / 450 KB", "(item 6)"),
+        ("DOMContentLoaded, heaviest / lightest page", "benchmarks/payload.py", "<= 1.3", "(item 6)"),
+        ("precision vs PyTorch (onnxruntime-web)",
+         f"max {stats['max']:.3f}, mean {stats['mean']:.4f}, {stats['same_top']:.1%}", "gate",
+         ok(stats["max"] <= MAX_ABS and stats["mean"] <= MEAN_ABS and stats["same_top"] >= SAME_TOP_KEY)),
+    ]  # fmt: skip
+    print("\n| figure | now | target | |")
+    print("|---|---|---|---|")
+    for name, now, target, verdict in rows:
+        print(f"| {name} | {now} | {target} | {verdict} |")
+    return 0
+
+
 def main() -> int:
+    if "--sizes" in sys.argv[1:]:
+        return print_sizes()
+    if "--network" in sys.argv[1:]:
+        if not (HTML / PAGE).exists():
+            print("build the site first: make book", file=sys.stderr)
+            return 1
+        runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 1
+        return print_network(runs)
     if not (HTML / PAGE).exists():
         print("build the site first: make book", file=sys.stderr)
         return 1

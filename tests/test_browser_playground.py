@@ -19,6 +19,7 @@ import pytest
 import attnviz
 from attnviz.core.sentences import course_sentences
 from attnviz_devtools.precision import MAX_ABS, MEAN_ABS, SAME_TOP_KEY, agreement, torch_attentions
+from attnviz_devtools.site import HTML
 
 pytestmark = pytest.mark.browser
 
@@ -59,7 +60,7 @@ def run(page, a: str, b: str = "", widget: int = 0) -> None:
 
 def test_sentence_then_pair_draw_the_head_view(offline_page):
     page, log, blocked = offline_page(PAGE)
-    assert page.evaluate("performance.getEntriesByType('resource').some(e => e.name.includes('model.onnx'))") is False
+    assert page.evaluate("performance.getEntriesByType('resource').some(e => e.name.includes('.onnx'))") is False
     run(page, "The cat sat on the mat")
     assert page.locator(DRAWN).count() == 1, page.locator(".attnviz-pg-error").inner_text()
     head = page.locator(".attnviz-pg-head")
@@ -125,8 +126,9 @@ def test_word_final_sigma_is_where_the_raw_js_tokenizer_differs(offline_page):
         """async () => {
             const m = await import(new URL('../_static/attnviz/playground/vendor/tokenizers.min.mjs', location.href));
             const base = new URL('../_static/attnviz/playground/model/', location.href);
-            const [json, config] = await Promise.all(['tokenizer.json', 'tokenizer_config.json']
-                .map((f) => fetch(new URL(f, base)).then((r) => r.json())));
+            const manifest = await (await fetch(new URL('manifest.json', base))).json();
+            const [json, config] = await Promise.all(['tokenizer', 'tokenizer_config']
+                .map((k) => fetch(new URL(manifest.files[k].path, base)).then((r) => r.json())));
             return new m.Tokenizer(json, config).encode('ΟΔΟΣ').ids;
         }"""
     )
@@ -196,7 +198,7 @@ def test_empty_input_error(offline_page):
     run(page, "   ", "only B")
     kind, text = error_text(page)
     assert kind == "empty" and "文 A を入力してください" in text
-    assert page.evaluate("performance.getEntriesByType('resource').some(e => e.name.includes('model.onnx'))") is False
+    assert page.evaluate("performance.getEntriesByType('resource').some(e => e.name.includes('.onnx'))") is False
 
 
 def test_too_long_input_error(offline_page):
@@ -219,34 +221,121 @@ def test_no_webassembly_error(offline_page):
 
 def test_failed_download_offers_a_retry(offline_page):
     page, _, _ = offline_page(PAGE)
-    page.route("**/model.onnx", lambda r: r.abort())
+    page.route("**/model.*.onnx", lambda r: r.abort())
     run(page, "The cat sat on the mat")
     kind, text = error_text(page)
     assert kind == "download" and "読み込みに失敗しました" in text and "もう一度試す" in text
     retry = page.locator(".attnviz-pg-retry")
     assert retry.is_visible()
-    page.unroute("**/model.onnx")
+    page.unroute("**/model.*.onnx")
     retry.click()
     page.wait_for_selector(DRAWN, timeout=60_000)
     assert page.locator(".attnviz-pg-error").is_hidden() and retry.is_hidden()
 
 
-def test_progress_is_shown_while_the_model_downloads(offline_page):
+def test_one_progress_bar_counts_every_byte_the_first_use_downloads(offline_page, site_url):
     record = """
         window.__progress = [];
         new MutationObserver(() => {
             const el = document.querySelector('.attnviz-pg-progress-text');
-            if (el && !el.closest('[hidden]')) window.__progress.push(el.textContent);
+            const bar = document.querySelector('.attnviz-pg-progress progress');
+            if (el && !el.closest('[hidden]')) window.__progress.push([el.textContent, bar.max]);
         }).observe(document, {subtree: true, childList: true, characterData: true});
     """
     page, _, _ = offline_page(PAGE, init_script=record)
-    run(page, "The cat sat on the mat")
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url))
+    sentence = "The cat sat on the mat"
+    run(page, sentence)
     assert page.locator(DRAWN).count() == 1
     seen = page.evaluate("window.__progress")
-    downloads = [t for t in seen if t.startswith("モデルを読み込み中…") and "MB" in t]
+    downloads = [(text, total) for text, total in seen if "を読み込み中…" in text and "MB" in text]
     assert downloads, seen
-    assert re.search(r"(\d+\.\d) / \1 MB$", downloads[-1]), downloads  # received all of it
+    labels = {text.split("を読み込み中…")[0] for text, _ in downloads}
+    assert {"モデル本体", "実行環境（onnxruntime-web）"} <= labels, labels
+    assert re.search(r"(\d+\.\d) / \1 MB$", downloads[-1][0]), downloads  # received all of it
+    # the bar's total is every file the page downloaded for the model: graph, runtime, tokenizer, rows
+    manifest = json.loads((HTML / "_static/attnviz/playground/model/manifest.json").read_text())
+    ids = attnviz.load_model("bundled").tokenizer(sentence)["input_ids"]
+    spec = manifest["embeddings"]
+    row_bytes = spec["dim"] + 2 * spec["dim"] // spec["block"]
+    chunks = {i // spec["chunk_rows"] for i in ids}
+    assert all(c < spec["chunks"] - 1 for c in chunks)
+    want = (
+        sum(manifest["files"][k]["bytes"] for k in ("decoder", "main", "tokenizer", "tokenizer_config"))
+        + sum(f["bytes"] for f in manifest["runtime"].values())
+        + len(chunks) * spec["chunk_rows"] * row_bytes
+    )
+    assert downloads[-1][1] == want, (downloads[-1], want)
+    model_files = [u for u in asked if "/playground/model/" in u or "/playground/vendor/" in u]
+    assert not any(u.endswith("model.onnx") for u in model_files), model_files  # the single file is not shipped
+    assert len([u for u in model_files if u.endswith(".bin")]) == len(chunks), model_files
     assert page.locator(".attnviz-pg-progress").is_hidden()  # gone once the view is drawn
+
+
+def test_js_embedding_rows_equal_python_dequantised_rows(offline_page):
+    from attnviz.webmodel.embeddings import EmbeddingRows
+
+    page, log, blocked = offline_page(PAGE)
+    reader = EmbeddingRows.from_manifest(HTML / "_static/attnviz/playground/model/manifest.json")
+    rows, last = reader.spec["rows"], reader.spec["rows"] - 1
+    ids = [0, 1, 100, 101, 2023, 2003, 7592, 15, 16, 17, 29_999, last - 1, last]  # chunk edges, the partial last chunk
+    got = page.evaluate(f"async (ids) => (await {PLAYGROUND}).embeddingRows(ids)", ids)
+    got = np.asarray(got, dtype=np.float64).reshape(len(ids), -1)
+    want = reader.rows(ids)
+    assert got.shape == want.shape and rows == 30522
+    assert np.array_equal(got.astype(np.float32), want) and np.array_equal(got, want.astype(np.float64))
+    assert log.errors == [] and blocked == []
+
+
+def test_a_second_visit_downloads_nothing_and_runs_offline(browser, site_url):
+    """Cache Storage keyed by content hash: a second page of the same profile asks for none of the model's or
+    the runtime's files, runs with the network down, and a stale entry (an older build's file) is deleted."""
+    context = browser.new_context()
+    try:
+        first = context.new_page()
+        first.goto(site_url + PAGE, wait_until="load")
+        run(first, "The cat sat on the mat")
+        assert first.locator(DRAWN).count() == 1
+        # what the widget says it keeps: every file the first use downloaded
+        first.wait_for_function("+document.querySelector('[data-attnviz-playground]').dataset.kept > 5e6")
+        assert "保存しているのは" in first.locator(".attnviz-pg-kept-text").inner_text()
+        stale = site_url + "_static/attnviz/playground/model/model.0000000000000000.onnx"
+        first.evaluate(
+            "async (u) => (await caches.open('attnviz-playground-model')).put(u, new Response('old build'))", stale
+        )
+        first.close()
+
+        second = context.new_page()
+        asked: list[str] = []
+        second.on("request", lambda r: asked.append(r.url))
+        second.goto(site_url + PAGE, wait_until="load")
+        # a returning reader's page loads the model's thread and BERTviz while online
+        second.wait_for_selector("[data-attnviz-playground][data-offline=ready]")
+        context.set_offline(True)  # the network drops after the page has loaded
+        run(second, "The mat sat on the cat")  # words typed before: their rows are kept
+        assert second.locator(DRAWN).count() == 1, second.locator(".attnviz-pg-error").inner_text()
+        files = [u for u in asked if "/playground/model/" in u or "/playground/vendor/" in u]
+        assert {u.rsplit("/", 1)[-1] for u in files} <= {"manifest.json"}, files  # only the manifest is asked anew
+        # a new word's row is not kept: offline, that is a download the reader is told about
+        run(second, "The zebra sat on the mat")
+        kind, text = error_text(second)
+        assert kind == "download" and "もう一度試す" in text
+        context.set_offline(False)
+        second.locator(".attnviz-pg-retry").click()
+        second.wait_for_selector(DRAWN, timeout=60_000)
+        assert [u for u in asked if u.endswith(".bin")], "the new word's chunk, once online"
+        run(second, "The dog sat on the rug")  # a fresh manifest: the stale entry goes
+        keys = second.evaluate(
+            "async () => (await (await caches.open('attnviz-playground-model')).keys()).map(r => r.url)"
+        )
+        assert stale not in keys and any(".onnx" in k for k in keys)
+        # the reader's button deletes everything kept
+        second.locator(".attnviz-pg-forget").click()
+        second.wait_for_function("document.querySelector('[data-attnviz-playground]').dataset.kept === '0'")
+        assert second.evaluate("caches.has('attnviz-playground-model')") is False
+    finally:
+        context.close()
 
 
 # --- the drawing budget, the latest request, errors and focus (issue 16) -----------------------------------------
@@ -435,7 +524,7 @@ def test_a_500_token_share_link_draws_a_window_within_the_budget(offline_page, m
 def test_the_latest_sentence_wins_during_a_slow_download(offline_page):
     page, log, blocked = offline_page(PAGE)
     held = []
-    page.route("**/model.onnx", lambda route: held.append(route))  # the download waits for the test
+    page.route("**/model.*.onnx", lambda route: held.append(route))  # the download waits for the test
     run_button = page.locator(".attnviz-pg-run")
     page.locator(".attnviz-pg-a").fill("The cat sat on the mat")
     run_button.click()
@@ -454,7 +543,7 @@ def test_the_latest_sentence_wins_during_a_slow_download(offline_page):
     page.wait_for_timeout(300)
     for route in held:
         route.continue_()
-    page.unroute("**/model.onnx")
+    page.unroute("**/model.*.onnx")
     page.wait_for_selector(DRAWN, timeout=120_000)
     assert page.evaluate("document.activeElement.className") == "attnviz-pg-b", "the focus stays where Enter was"
     tokens = page.locator(".attnviz-pg-head svg text").all_text_contents()

@@ -20,6 +20,12 @@ On the course sentences (26 inputs, 24,264 attention rows) this gives 24.4 MB, a
 
 The graph: inputs ``input_ids``, ``token_type_ids`` (int64, shape ``(1, T)``), output ``attentions``
 of shape ``(1, layers, heads, T, T)`` (float32).
+
+That single file (``model.onnx``, with ``model.json``) is what today's widget loads. Beside it the export
+writes format 2 (:mod:`attnviz.webmodel`), for the widget to come: a graph that takes the embedded input
+and holds only what the attention weights need, the word-embedding rows as chunk files fetched on demand,
+and ``manifest.json``, which names every file by its content hash. ``python benchmarks/browser_model.py
+--sizes`` prints both formats' sizes and precision.
 """
 
 from __future__ import annotations
@@ -31,9 +37,12 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from .webmodel.embeddings import EmbeddingRows
 
 __all__ = [
     "MODEL_FILE",
@@ -50,7 +59,9 @@ FACTS_FILE = "model.json"
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json")
 OPSET = 17
 # Bump when the export or the quantisation changes in a way the source hash would not show.
-FORMAT_VERSION = 1
+# 2: the format-2 files (attnviz.webmodel: embedded-input graph, embedding chunks, manifest) beside model.onnx
+# 3: format 2's graph shipped in two (a decoder run once, the main graph per sentence)
+FORMAT_VERSION = 3
 # Linear layers kept in float16 (matched against the ONNX node's name).
 FP16_LINEARS = ("attention/self/query", "attention/self/key")
 WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
@@ -66,10 +77,37 @@ class BrowserModel:
 
     @property
     def model_file(self) -> Path:
+        """The single-file model of format 1 (input ids in, word embeddings inside): today's widget loads it."""
         return self.directory / MODEL_FILE
 
+    @property
+    def manifest_file(self) -> Path:
+        """Format 2's entry point: it names the graph, the tokenizer files and the embedding chunks."""
+        from .webmodel.export import MANIFEST_FILE
+
+        return self.directory / MANIFEST_FILE
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        return json.loads(self.manifest_file.read_text())
+
+    @property
+    def graph_file(self) -> Path:
+        """Format 2's graph: embedded input in, attention weights out."""
+        return self.directory / self.manifest["graph"]["whole"]["path"]
+
+    def embeddings(self) -> EmbeddingRows:
+        """The reference reader of format 2's embedding chunks."""
+        from .webmodel.embeddings import EmbeddingRows
+
+        return EmbeddingRows.from_manifest(self.manifest_file)
+
     def files(self) -> list[Path]:
-        return [self.model_file, self.directory / FACTS_FILE, *(self.directory / f for f in TOKENIZER_FILES)]
+        """Every file the site ships: format 2's (paths inside ``directory``, the chunks in a subfolder). The
+        single-file model.onnx of format 1 is still exported (its tests hold it to PyTorch), not shipped."""
+        from .webmodel.export import manifest_files
+
+        return manifest_files(self.directory)
 
 
 def _bundled_dir() -> Path:
@@ -89,6 +127,9 @@ def cache_key(model_dir: Path | None = None) -> str:
     for package in ("torch", "transformers", "onnx"):
         h.update(f"{package}={version(package)};".encode())
     h.update(Path(__file__).read_bytes())
+    for path in sorted((Path(__file__).parent / "webmodel").iterdir()):  # the format-2 export and its data
+        if path.is_file():
+            h.update(path.name.encode() + path.read_bytes())
     for name in ("config.json", "model.safetensors", *TOKENIZER_FILES):
         path = model_dir / name
         stat = path.stat()
@@ -259,6 +300,21 @@ def _facts(model_dir: Path, model_file: Path, counts: dict[str, int]) -> dict[st
     }
 
 
+def _format2(model_dir: Path, work: Path) -> dict[str, Any]:
+    """Write format 2 beside the single file; the facts the widget's text will need from it."""
+    from .webmodel.export import MANIFEST_FILE, export
+
+    manifest = export(model_dir, work, bundled_facts(model_dir))
+    files = manifest["files"]
+    return {
+        "manifest": MANIFEST_FILE,
+        "graph_bytes": files["decoder"]["bytes"] + files["main"]["bytes"],
+        "tokenizer_bytes": files["tokenizer"]["bytes"] + files["tokenizer_config"]["bytes"],
+        "embedding_bytes": manifest["embeddings"]["bytes"],
+        "chunk_rows": manifest["embeddings"]["chunk_rows"],
+    }
+
+
 def ensure_browser_model(cache_root: Path, log: Any = None) -> BrowserModel:
     """The exported browser model under ``cache_root/<key>/``, exported only when that folder is missing.
 
@@ -280,6 +336,7 @@ def ensure_browser_model(cache_root: Path, log: Any = None) -> BrowserModel:
         for name in TOKENIZER_FILES:
             shutil.copyfile(model_dir / name, work / name)
         facts = _facts(model_dir, work / MODEL_FILE, counts)
+        facts["format2"] = _format2(model_dir, work)
         (work / FACTS_FILE).write_text(json.dumps(facts, indent=1) + "\n")
         for old in cache_root.iterdir():
             if old.is_dir() and old.name != work.name:

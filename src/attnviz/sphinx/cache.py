@@ -18,7 +18,7 @@ from attnviz.core.models import requested_model
 __all__ = ["cache_key", "key_execution_cache"]
 
 PREFIX = "attnviz-"
-NOT_KEYED = {"sphinx", "web", "browser_model.py", "jsdeps.py"}
+NOT_KEYED = {"sphinx", "web", "webmodel", "browser_model.py", "jsdeps.py"}
 
 
 def cache_key() -> str:

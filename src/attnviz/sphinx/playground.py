@@ -16,6 +16,7 @@ Register it in ``_config.yml`` (``sphinx.extra_extensions: [attnviz.sphinx.playg
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
@@ -67,11 +68,13 @@ class PlaygroundDirective(SphinxDirective):
         target = self.options.get("share-page", self.env.docname)
         share_href = self.env.app.builder.get_relative_uri(self.env.docname, target) if share != "self" else ""
         requested = os.environ.get("ATTNVIZ_MODEL", "").strip() or "auto"
-        facts, runtime_bytes = getattr(self.env.app, STATE, (None, 0))
+        state: tuple[Any, dict[str, int]] = getattr(self.env.app, STATE, (None, {}))
+        facts, sizes = state
         if facts is None:  # not an HTML build: nothing was exported
             from ..browser_model import bundled_facts
 
             facts = bundled_facts()
+        mb = lambda key: f"{sizes.get(key, 0) / 1e6:.1f}"  # noqa: E731
         self.env.note_dependency(str(WEB / "widget.html"))  # an edit to the markup rebuilds the page
         template = string.Template((WEB / "widget.html").read_text(encoding="utf-8"))
         bench = ""
@@ -90,8 +93,12 @@ class PlaygroundDirective(SphinxDirective):
             model_name=html.escape(facts["name"]),
             layers=facts["layers"],
             heads=facts["heads"],
-            model_mb=f"{facts.get('model_bytes', 0) / 1e6:.0f}",
-            runtime_mb=f"{runtime_bytes / 1e6:.0f}",
+            model_mb=mb("graph"),
+            runtime_mb=mb("runtime"),
+            tokenizer_mb=mb("tokenizer"),
+            chunk_rows=sizes.get("chunk_rows", 0),
+            chunk_kb=f"{sizes.get('chunk', 0) / 1e3:.1f}",
+            first_mb=mb("graph+runtime+tokenizer"),
             book_note=html.escape(_book_note(requested)),
             japanese_href=html.escape(japanese_href),
             bench=bench,
@@ -122,8 +129,48 @@ def _prepare(app: Sphinx) -> None:
     root, _, cache = _paths(app)
     modules = jsdeps.ensure_node_modules(root, log=logger.info)
     model = browser_model.ensure_browser_model(cache, log=logger.info)
-    runtime = sum((modules / src).stat().st_size for src in jsdeps.SITE_FILES if "onnxruntime" in src)
-    setattr(app, STATE, (model.facts, runtime))
+    setattr(app, STATE, (model.facts, first_use_sizes(model, modules)))
+
+
+def runtime_files(modules: Path) -> dict[str, tuple[Path, str]]:
+    """The runtime files the widget keeps (key in the manifest's ``runtime`` -> (file, its name in vendor/))."""
+    from .. import jsdeps
+
+    names = {"tokenizers": "tokenizers.min.mjs", "ort": "ort.wasm.min.mjs", "mjs": "ort-wasm-simd-threaded.mjs",
+             "wasm": "ort-wasm-simd-threaded.wasm"}  # fmt: skip
+    by_name = {name: modules / src for src, name in jsdeps.SITE_FILES.items()}
+    return {key: (by_name[name], name) for key, name in names.items()}
+
+
+def first_use_sizes(model: Any, modules: Path) -> dict[str, int]:
+    """Bytes the widget's text states: the graph, the runtime, the tokenizer (its files and module), one
+    embedding chunk (and its rows), and what the first use downloads before the sentence's rows."""
+    manifest = model.manifest
+    files, rows = manifest["files"], manifest["embeddings"]
+    runtime = runtime_files(modules)
+    sizes = {
+        "graph": files["decoder"]["bytes"] + files["main"]["bytes"],
+        "runtime": sum(path.stat().st_size for key, (path, _) in runtime.items() if key != "tokenizers"),
+        "tokenizer": files["tokenizer"]["bytes"]
+        + files["tokenizer_config"]["bytes"]
+        + runtime["tokenizers"][0].stat().st_size,
+        "chunk": rows["chunk_rows"] * (rows["dim"] + 2 * rows["dim"] // rows["block"]),
+        "chunk_rows": rows["chunk_rows"],
+    }
+    sizes["graph+runtime+tokenizer"] = sizes["graph"] + sizes["runtime"] + sizes["tokenizer"]
+    return sizes
+
+
+def site_manifest(model: Any, modules: Path) -> dict[str, Any]:
+    """The exported manifest with the runtime files the widget keeps beside the model's, each named by its
+    content hash (``../vendor/<name>?h=<hash>``: the site's file, the cache's key)."""
+    manifest = model.manifest
+    runtime = {}
+    for key, (path, name) in runtime_files(modules).items():
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        runtime[key] = {"path": f"../vendor/{name}?h={digest[:16]}", "sha256": digest, "bytes": len(data)}
+    return {**manifest, "runtime": runtime}
 
 
 def _install_site_files(app: Sphinx, exception: Exception | None) -> None:
@@ -156,7 +203,9 @@ def _install_site_files(app: Sphinx, exception: Exception | None) -> None:
 
     model = browser_model.ensure_browser_model(cache)
     for path in model.files():
-        _copy(path, out / "model" / path.name)
+        _copy(path, out / "model" / path.relative_to(model.directory))
+    # the manifest the widget reads: the export's, and the runtime files it keeps
+    (out / "model" / "manifest.json").write_text(json.dumps(site_manifest(model, modules), indent=1) + "\n")
 
 
 def _bertviz_licence() -> Path:

@@ -1,71 +1,38 @@
 /*
- * attnviz playground: the model in the reader's browser. Downloads (once per page, from this site, only
- * when the reader first asks): the tokenizer and the model's facts (~0.5 MB), then onnxruntime-web and the
- * ONNX model (~24 MB + ~14 MB). The tokenizer and the model run in a module worker (worker.js): the page's
- * main thread only downloads the model's bytes (to show progress) and hands them over.
+ * attnviz playground: the model in the reader's browser (format 2 of attnviz.webmodel). Downloads only when
+ * the reader first asks, only from this site: the manifest (model/manifest.json, asked for on every page),
+ * then the files it names by content hash, each kept in Cache Storage (store.js) so that a later visit
+ * downloads none of them: the graph (the embedded input in, the attention weights out; in two files: a
+ * decoder that unpacks the stored weights, run once, and the main graph, run per sentence),
+ * onnxruntime-web's runtime, the tokenizer, and the word-embedding rows of the tokens typed (a chunk of
+ * 16 rows at a time, rows.js). The tokenizer and the model run in a module worker (worker.js): the page's
+ * main thread downloads the files (one progress count over all of them) and hands their bytes over.
  */
-import { PlaygroundError } from "./messages.js";
+import { EmbeddingRows } from "./rows.js";
+import { CACHE_NAME, FileStore, SIZE_HEADER, Progress, downloadError, fetchOk, loadManifest, openCache, readBody } from "./store.js";
 
+export { downloadError, fetchOk };
+
+const fileName = (url) => new URL(url).pathname.split("/").pop();
 const HERE = new URL("./", import.meta.url);
 const asset = (path) => new URL(path, HERE).href;
 export const FILES = {
-  facts: asset("model/model.json"),
-  model: asset("model/model.onnx"),
-  tokenizer: asset("model/tokenizer.json"),
-  tokenizerConfig: asset("model/tokenizer_config.json"),
-  ort: asset("vendor/ort.wasm.min.mjs"),
-  ortDir: asset("vendor/"),
-  tokenizers: asset("vendor/tokenizers.min.mjs"),
+  manifest: asset("model/manifest.json"),
   worker: asset("worker.js"),
 };
 
-function fileName(url) {
-  return new URL(url).pathname.split("/").pop();
-}
+/** What each file is called while it downloads (the progress line). */
+export const LABELS = {
+  graph: "モデル本体",
+  runtime: "実行環境（onnxruntime-web）",
+  tokenizer: "トークナイザー",
+  rows: "単語ベクトル",
+};
 
-/** A PlaygroundError("download") for `file`, with what the browser said as its detail. */
-export function downloadError(file, cause) {
-  const said = cause ? String(cause.message || cause) : "";
-  return PlaygroundError.download(file, said);
-}
-
-/** fetch(url), or a PlaygroundError("download") that names the file. */
-export async function fetchOk(url, fetcher = globalThis.fetch) {
-  let response;
-  try {
-    response = await fetcher(url);
-  } catch (err) {
-    throw downloadError(fileName(url), err);
-  }
-  if (!response.ok) throw downloadError(fileName(url), `HTTP ${response.status}`);
-  return response;
-}
-
-/** A response body as bytes, reporting (received, total) as they arrive. */
+/** A response body as bytes, reporting (received, total) as they arrive (total: Content-Length or expected). */
 export async function readWithProgress(response, expected, onProgress) {
   const total = Number(response.headers.get("Content-Length")) || expected || 0;
-  if (!response.body || !response.body.getReader) {
-    const buffer = new Uint8Array(await response.arrayBuffer());
-    onProgress(buffer.length, total);
-    return buffer;
-  }
-  const reader = response.body.getReader();
-  const chunks = [];
-  let received = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    received += value.length;
-    onProgress(received, total);
-  }
-  const bytes = new Uint8Array(received);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return bytes;
+  return readBody(response, (received) => onProgress(received, total));
 }
 
 // --- the worker ---------------------------------------------------------------------------------------------
@@ -125,52 +92,110 @@ const worker = () => (client ||= new WorkerClient(FILES.worker));
 
 // --- what the widget asks for ---------------------------------------------------------------------------------
 
-let factsPromise = null;
+/** One progress count per page, over every file the widget downloads; the widget listens with onProgress. */
+export const progress = new Progress();
+
+let sitePromise = null;
 let tokenizerPromise = null;
 let sessionPromise = null;
 
-/** The model's facts (model.json: name, layers, heads, max_tokens, model_bytes), kept for the page's lifetime. */
-export function loadFacts() {
-  if (!factsPromise) {
-    factsPromise = fetchOk(FILES.facts).then((r) => r.json());
-    factsPromise.catch(() => (factsPromise = null)); // a retry starts again
+/**
+ * The manifest, the file store and the embedding rows, once per page. A fresh manifest deletes every kept
+ * entry it does not name (an older build's files); the kept copy (offline) serves one request only.
+ */
+export function loadSite() {
+  if (!sitePromise) {
+    sitePromise = (async () => {
+      const cache = await openCache();
+      const { manifest, fresh } = await loadManifest(FILES.manifest, cache);
+      const url = (path) => new URL(path, FILES.manifest).href;
+      const store = new FileStore(cache, { progress });
+      const spec = manifest.embeddings;
+      const rowsFolder = url(spec.path.split("/")[0] + "/");
+      const rows = new EmbeddingRows(spec, (i) => store.get(url(rows.chunkPath(i)), LABELS.rows, rows.chunkBytes(i)));
+      const entry = (key, label) => ({ url: url(manifest.files[key].path), bytes: manifest.files[key].bytes, label });
+      const runtime = manifest.runtime || {};
+      const site = {
+        manifest,
+        facts: { ...manifest.model, format: manifest.format },
+        store,
+        rows,
+        url,
+        files: {
+          decoder: entry("decoder", LABELS.graph),
+          main: entry("main", LABELS.graph),
+          tokenizer: entry("tokenizer", LABELS.tokenizer),
+          tokenizerConfig: entry("tokenizer_config", LABELS.tokenizer),
+          ...Object.fromEntries(
+            Object.entries(runtime).map(([k, f]) => [k, { url: url(f.path), bytes: f.bytes, label: k === "tokenizers" ? LABELS.tokenizer : LABELS.runtime }]),
+          ),
+        },
+      };
+      if (fresh) {
+        const named = new Set([FILES.manifest, ...Object.values(site.files).map((f) => f.url)]);
+        await store.prune((u) => named.has(u) || u.startsWith(rowsFolder));
+      }
+      return { site, fresh };
+    })().then(({ site, fresh }) => {
+      if (!fresh) sitePromise = null; // the kept manifest (offline): the next request asks the server again
+      return site;
+    });
+    sitePromise.catch(() => (sitePromise = null)); // a retry starts again
   }
-  return factsPromise;
+  return sitePromise;
+}
+
+/** The model's facts (manifest.json's `model`: name, layers, heads, max_tokens, hidden_size, vocab_size). */
+export async function loadFacts() {
+  return (await loadSite()).facts;
+}
+
+/** Plan the files of `keys` not kept yet on the progress count (so its total is known before any arrives). */
+async function plan(site, keys) {
+  await Promise.all(
+    keys.map(async (key) => {
+      const file = site.files[key];
+      if (!(await site.store.has(file.url))) progress.add(file.url, file.bytes, file.label);
+    }),
+  );
+}
+
+const fetchFile = (site, key) => site.store.get(site.files[key].url, site.files[key].label, site.files[key].bytes);
+const moduleUrl = (bytes) => URL.createObjectURL(new Blob([bytes], { type: "text/javascript" }));
+
+/** Everything the first use downloads before the sentence's rows, planned on the progress count at once. */
+export async function planFirstUse() {
+  const site = await loadSite();
+  await plan(site, ["tokenizers", "tokenizer", "tokenizerConfig", "ort", "mjs", "wasm", "decoder", "main"]);
+  return site;
 }
 
 /** The model's facts, once the tokenizer is ready in the worker (kept for the page's lifetime). */
 export function loadTokenizer() {
   if (!tokenizerPromise) {
     tokenizerPromise = (async () => {
-      const [facts] = await Promise.all([
-        loadFacts(),
-        worker().call("tokenizer", { module: FILES.tokenizers, json: FILES.tokenizer, config: FILES.tokenizerConfig }),
-      ]);
-      return { facts };
+      const site = await planFirstUse();
+      const [module, json, config] = await Promise.all(["tokenizers", "tokenizer", "tokenizerConfig"].map((k) => fetchFile(site, k)));
+      await worker().call("tokenizer", { module: moduleUrl(module), json, config }, [json.buffer, config.buffer]);
+      return { facts: site.facts };
     })();
     tokenizerPromise.catch(() => (tokenizerPromise = null));
   }
   return tokenizerPromise;
 }
 
-/**
- * onnxruntime-web and an inference session on the model (in the worker); onProgress(received, total).
- * The worker imports onnxruntime-web while the page downloads the model's bytes.
- */
-export function loadSession(onProgress) {
+/** onnxruntime-web and an inference session on the graph (in the worker), from the kept or downloaded files. */
+export function loadSession() {
   if (!sessionPromise) {
     sessionPromise = (async () => {
-      const runtime = worker().call("runtime", { ort: FILES.ort, wasmDir: FILES.ortDir });
-      runtime.catch(() => {}); // awaited below, after the download (whose failure is reported first)
-      const [facts, response] = await Promise.all([loadFacts(), fetchOk(FILES.model)]);
-      let bytes;
-      try {
-        bytes = await readWithProgress(response, facts.model_bytes, onProgress);
-      } catch (err) {
-        throw downloadError("model.onnx", err);
-      }
+      const site = await planFirstUse();
+      const runtime = Promise.all(["ort", "mjs", "wasm"].map((k) => fetchFile(site, k))).then(([ort, mjs, wasm]) =>
+        worker().call("runtime", { ort: moduleUrl(ort), mjs: moduleUrl(mjs), wasm }, [wasm.buffer]),
+      );
+      runtime.catch(() => {}); // awaited below, after the graph (whose failure is reported first)
+      const [decoder, main] = await Promise.all([fetchFile(site, "decoder"), fetchFile(site, "main")]);
       await runtime;
-      await worker().call("session", { bytes }, [bytes.buffer]);
+      await worker().call("session", { decoder, main }, [decoder.buffer, main.buffer]);
       return true;
     })();
     sessionPromise.catch(() => (sessionPromise = null));
@@ -187,17 +212,63 @@ export async function encodeText(a, b) {
   return worker().call("encode", { a, b: b || null });
 }
 
+/** The word-embedding rows of `ids` (Float32Array, ids.length * hidden), chunks downloaded once and kept. */
+export async function embed(ids) {
+  return (await loadSite()).rows.rows(ids);
+}
+
 /** Attention weights of every layer and head: {data: Float32Array, dims: [layers, heads, T, T]}. */
-export function attend(encoding) {
-  return worker().call("attend", { ids: encoding.ids, tokenTypeIds: encoding.tokenTypeIds });
+export async function attend(encoding, rows = null) {
+  const embeds = rows || (await embed(encoding.ids));
+  return worker().call("attend", { embeds, tokenTypeIds: encoding.tokenTypeIds }, [embeds.buffer]);
 }
 
 /** Attention weights for a sentence (pair) without drawing: {ids, tokenTypeIds, dims, data} (tests, benchmark). */
 export async function infer(a, b) {
-  const session = loadSession(() => {});
+  const session = loadSession();
   session.catch(() => {});
   const encoding = await encodeText(a, b);
+  const rows = await embed(encoding.ids);
   await session;
-  const attention = await attend(encoding);
+  const attention = await attend(encoding, rows);
   return { ids: encoding.ids, tokenTypeIds: encoding.tokenTypeIds, dims: attention.dims, data: Array.from(attention.data) };
+}
+
+/** The rows of `ids` as the page reads them (tests: they must equal Python's dequantised rows exactly). */
+export async function embeddingRows(ids) {
+  return Array.from(await embed(ids));
+}
+
+/**
+ * What this browser keeps for the playground: {entries, bytes} of its Cache Storage (bytes as stored; the
+ * reader's text says how to clear it).
+ */
+export async function kept() {
+  if (!globalThis.caches || !(await globalThis.caches.has(CACHE_NAME))) return { entries: 0, bytes: 0 }; // none made
+  const cache = await openCache();
+  if (!cache) return { entries: 0, bytes: 0 };
+  let bytes = 0;
+  const keys = await cache.keys();
+  for (const request of keys) {
+    const response = await cache.match(request);
+    const size = Number(response.headers.get(SIZE_HEADER));
+    bytes += Number.isFinite(size) && size > 0 ? size : (await response.arrayBuffer()).byteLength;
+  }
+  return { entries: keys.length, bytes };
+}
+
+/** Resolves once every file downloaded so far is kept in Cache Storage. */
+export async function keptAll() {
+  if (sitePromise) await (await sitePromise).store.settled();
+}
+
+/** Start the model's thread now (its modules load while the page is online; the kept files need no network). */
+export function prepareOffline() {
+  return worker().call("ping");
+}
+
+/** Delete everything kept (the widget's 「保存したモデルを削除」). */
+export async function forget() {
+  if (globalThis.caches) await globalThis.caches.delete(CACHE_NAME);
+  sitePromise = null;
 }

@@ -14,7 +14,8 @@
 import { DrawRate, headLines, headWindow, modelLayers, WHOLE_MODEL_TOKENS } from "./budget.js";
 import { drawHeadView, drawModelView, warmUp } from "./bertviz-dom.js";
 import { BUDGET, MESSAGES, PlaygroundError, checkInput, checkTokens, explain, hasWebAssembly } from "./messages.js";
-import { attend, encodeText, loadSession, loadTokenizer } from "./model.js";
+import { loadBertviz } from "../bertviz.js";
+import { attend, embed, encodeText, forget, kept, keptAll, loadSession, loadTokenizer, prepareOffline, progress } from "./model.js";
 import { readableQuery } from "./share.js";
 
 function formatMB(bytes) {
@@ -51,6 +52,8 @@ export function pageWidgets(doc, shared = { a: null, b: null }, attach = null) {
 }
 
 export class Playground {
+  static prepared = false; // the page loaded what runs offline (once per page)
+
   constructor(root) {
     this.root = root;
     const $ = (selector) => root.querySelector(selector);
@@ -79,6 +82,9 @@ export class Playground {
     this.modelLayers = $(".attnviz-pg-model-layers");
     this.modelError = $(".attnviz-pg-model-error");
     this.model = $(".attnviz-pg-model");
+    this.keptText = $(".attnviz-pg-kept-text");
+    this.forgetButton = $(".attnviz-pg-forget");
+    this.forgetButton.addEventListener("click", () => this.forget());
     this.requests = 0; // the number of the latest request: an older one stops at its next step
     this.last = null;
     this.shown = null; // what the head view shows now: budget.js's headWindow()
@@ -96,6 +102,40 @@ export class Playground {
     this.modelLayers.addEventListener("change", () => this.drawModelIfOpen(true));
     $(".attnviz-pg-model-retry").addEventListener("click", () => this.drawModelIfOpen(true));
     root.dataset.state = "idle";
+    this.showKept();
+  }
+
+  /** Say how much this browser keeps (Cache Storage), and offer to delete it. */
+  async showKept() {
+    let now;
+    try {
+      now = await kept();
+    } catch {
+      return; // no Cache Storage here: nothing is kept, the text above still holds for this visit
+    }
+    this.keptText.textContent = now.entries
+      ? `いまこのブラウザに保存しているのは ${now.entries} ファイル、${formatMB(now.bytes)} MB です。`
+      : "いまこのブラウザに保存しているファイルはありません。";
+    this.forgetButton.hidden = !now.entries;
+    this.root.dataset.kept = String(now.bytes);
+    if (now.entries && !Playground.prepared) {
+      // a returning reader: the few scripts the kept files do not cover (the model's thread, BERTviz) load
+      // now, while the page is online, so that the widget still runs if the network drops later
+      Playground.prepared = true;
+      const idle = globalThis.requestIdleCallback || ((f) => setTimeout(f, 200));
+      idle(() => {
+        Promise.all([prepareOffline(), loadBertviz("head"), loadBertviz("model")]).then(
+          () => (this.root.dataset.offline = "ready"),
+          () => {}, // offline already: the click will say what did not load
+        );
+      });
+    }
+  }
+
+  async forget() {
+    await forget();
+    await this.showKept();
+    this.runButton.focus();
   }
 
   /** Fill the inputs from a share link's ?a=…&b=… ({a, b}) and run at once: a shared link shows its view. */
@@ -162,17 +202,14 @@ export class Playground {
     }
   }
 
-  onProgress(received, total) {
-    if (this.root.dataset.state !== "loading") return;
+  /** The progress line: one count over every file the first use downloads, naming the one downloading. */
+  onProgress({ received, total, label }) {
+    if (this.root.dataset.state !== "loading" || !total) return;
     this.progress.hidden = false;
-    if (total) {
-      this.progressBar.max = total;
-      this.progressBar.value = Math.min(received, total);
-      this.progressText.textContent = `モデルを読み込み中… ${formatMB(received)} / ${formatMB(total)} MB`;
-    } else {
-      this.progressBar.removeAttribute("value");
-      this.progressText.textContent = `モデルを読み込み中… ${formatMB(received)} MB`;
-    }
+    this.progressBar.max = total;
+    this.progressBar.value = Math.min(received, total);
+    const what = label ? `${label}を読み込み中…` : "読み込み中…";
+    this.progressText.textContent = `${what} ${formatMB(received)} / ${formatMB(total)} MB`;
   }
 
   async run() {
@@ -190,9 +227,10 @@ export class Playground {
       if (!hasWebAssembly()) throw new PlaygroundError("nowasm", MESSAGES.noWasm);
       this.setState("loading");
       this.progress.hidden = false;
-      this.progressText.textContent = "トークナイザーを読み込み中…";
+      this.progressText.textContent = "読み込みの準備中…";
+      progress.onChange = (p) => this.onProgress(p);
       // the model downloads and its session starts while the tokenizer loads and the input is checked
-      const session = loadSession((r, t) => this.onProgress(r, t));
+      const session = loadSession();
       session.catch(() => {}); // awaited below, unless the input fails its checks or a newer request wins
       const { facts } = await loadTokenizer();
       if (stale()) return;
@@ -201,17 +239,19 @@ export class Playground {
       if (stale()) return;
       const tokenizeMs = performance.now() - tStart;
       checkTokens(encoding.ids.length, facts.max_tokens);
+      const rows = embed(encoding.ids); // the rows of these tokens: a few chunks, downloaded once
+      rows.catch(() => {});
       // BERTviz's head view loads, and runs once off screen, while the model loads and runs (a failure is
       // reported as BERTviz's, before drawing)
       const viewer = warmUp(facts.heads);
       viewer.catch(() => {}); // awaited below, unless a newer request wins first
-      this.progressText.textContent = "モデルを読み込み中…";
       await session;
+      const embeds = await rows;
       if (stale()) return;
       const loadedAt = performance.now();
       this.progressText.textContent = "計算中…";
       this.setState("computing");
-      const attention = await attend(encoding);
+      const attention = await attend(encoding, embeds);
       if (stale()) return;
       const inferenceMs = performance.now() - loadedAt;
       const result = {
@@ -258,6 +298,7 @@ export class Playground {
         `${encoding.ids.length} トークン、推論 ${Math.round(inferenceMs)} ms。`;
       this.updateShare(a, b);
       this.setState("drawn");
+      keptAll().then(() => this.showKept());
       this.root.dispatchEvent(new CustomEvent("attnviz-playground-drawn", { detail: this.last }));
     } catch (err) {
       if (!stale()) this.showError(err);

@@ -6,17 +6,26 @@
  *
  * Requests {id, op, ...} answered by {id, ok: result} or {id, error: {file, message}} (file: what did not
  * load, or "" for any other failure); ops:
- *   tokenizer {module, json, config}      load @huggingface/tokenizers and the model's tokenizer files
+ *   ping      {}                          -> true, once this module and tokenize.js have loaded
+ *   tokenizer {module, json, config}      load @huggingface/tokenizers (module: its URL) and the model's
+ *                                         tokenizer files (their bytes)
  *   encode    {a, b}                      -> {ids, tokens, tokenTypeIds, sentenceBStart} (tokenize.js)
- *   runtime   {ort, wasmDir}              load onnxruntime-web (while the page downloads the model)
- *   session   {bytes}                     start a session on the model's bytes
- *   attend    {ids, tokenTypeIds}         -> {data: Float32Array (transferred), dims: [layers, heads, T, T]}
+ *   runtime   {ort, mjs, wasm}            load onnxruntime-web (ort, mjs: its modules' URLs; wasm: the
+ *                                         runtime's bytes), while the page downloads the model
+ *   session   {decoder, main}             the graph's two files (bytes): run the decoder once (the weights),
+ *                                         start a session on the main graph
+ *   attend    {embeds, tokenTypeIds}      the word-embedding rows (Float32Array, T * hidden) ->
+ *                                         {data: Float32Array (transferred), dims: [layers, heads, T, T]}
+ *
+ * The page hands over the files' bytes (kept in its Cache Storage, store.js) and the modules as blob: URLs
+ * of kept bytes, so nothing here asks the network: the widget runs offline once its files are kept.
  */
 import { sentenceBStart, tokenize } from "./tokenize.js";
 
 let tokenizer = null;
 let ort = null;
 let session = null;
+let weights = null; // the decoder's outputs: the main graph's weight inputs
 
 class Failed extends Error {
   constructor(file, cause) {
@@ -27,30 +36,25 @@ class Failed extends Error {
 
 const fileName = (url) => new URL(url).pathname.split("/").pop();
 
-async function importFile(url) {
+async function importFile(url, name = fileName(url)) {
   try {
     return await import(url);
   } catch (err) {
-    throw new Failed(fileName(url), err);
+    throw new Failed(name, err);
   }
 }
 
-async function fetchJson(url) {
-  let response;
-  try {
-    response = await fetch(url);
-  } catch (err) {
-    throw new Failed(fileName(url), err);
-  }
-  if (!response.ok) throw new Failed(fileName(url), `HTTP ${response.status}`);
-  return response.json();
-}
+const json = (bytes) => JSON.parse(new TextDecoder().decode(bytes));
 
 const OPS = {
-  async tokenizer({ module, json, config }) {
+  ping() {
+    return true; // the worker and its modules have loaded
+  },
+
+  async tokenizer({ module, json: jsonBytes, config }) {
     if (tokenizer) return true;
-    const [lib, vocabulary, settings] = await Promise.all([importFile(module), fetchJson(json), fetchJson(config)]);
-    tokenizer = new lib.Tokenizer(vocabulary, settings);
+    const lib = await importFile(module, "tokenizers.min.mjs");
+    tokenizer = new lib.Tokenizer(json(jsonBytes), json(config));
     return true;
   },
 
@@ -59,21 +63,27 @@ const OPS = {
     return { ...encoding, sentenceBStart: sentenceBStart(encoding.tokenTypeIds, b) };
   },
 
-  async runtime({ ort: ortUrl, wasmDir }) {
+  async runtime({ ort: ortUrl, mjs, wasm }) {
     if (ort) return true;
-    const module = await importFile(ortUrl);
+    const module = await importFile(ortUrl, "ort.wasm.min.mjs");
     module.env.wasm.numThreads = 1; // no cross-origin isolation on a static site: one thread
-    module.env.wasm.wasmPaths = wasmDir;
+    module.env.wasm.wasmPaths = { mjs }; // the runtime's glue module (a blob: URL of its kept bytes)
+    module.env.wasm.wasmBinary = wasm; // and its WebAssembly, already downloaded (or kept)
     ort = module;
     return true;
   },
 
-  async session({ bytes }) {
+  async session({ decoder, main }) {
     if (session) return true;
     try {
-      // no graph optimization: ORT's optimizer takes longer to start the session (about 1 s of a 1.5 s start,
-      // measured in node on this model) than its fused kernels save on a run (0.1-0.2 s for 500 tokens)
-      session = await ort.InferenceSession.create(bytes, { executionProviders: ["wasm"], graphOptimizationLevel: "disabled" });
+      // no graph optimization: ORT's optimizer takes longer to start the session (folding the weights'
+      // decoding took 11 s in Chromium) than its fused kernels save on a run. The decoder unpacks the stored
+      // weights once; its outputs (float32, named after the parameters) are fed to the main graph every run.
+      const options = { executionProviders: ["wasm"], graphOptimizationLevel: "disabled" };
+      const unpack = await ort.InferenceSession.create(decoder, options);
+      weights = await unpack.run({});
+      await unpack.release();
+      session = await ort.InferenceSession.create(main, options);
     } catch (err) {
       const text = String((err && err.message) || err);
       if (/fetch|load|network|wasm/i.test(text)) throw new Failed("ort-wasm-simd-threaded.wasm", text);
@@ -82,10 +92,11 @@ const OPS = {
     return true;
   },
 
-  async attend({ ids, tokenTypeIds }) {
-    const T = ids.length;
+  async attend({ embeds, tokenTypeIds }) {
+    const T = tokenTypeIds.length;
     const feeds = {
-      input_ids: new ort.Tensor("int64", BigInt64Array.from(ids, BigInt), [1, T]),
+      ...weights,
+      inputs_embeds: new ort.Tensor("float32", embeds, [1, T, embeds.length / T]),
       token_type_ids: new ort.Tensor("int64", BigInt64Array.from(tokenTypeIds, BigInt), [1, T]),
     };
     const output = await session.run(feeds);
