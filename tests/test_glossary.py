@@ -128,7 +128,9 @@ def test_the_glossary_page_shows_no_search_pattern():
     text = GLOSSARY.read_text(encoding="utf-8")
     for _, _, listed in glossary_rows():
         for variant in listed:
-            assert not re.search(r"\\[dswbSWD.()]|\[[^\]]*\]|\(\?|\{\d", variant), f"a regular expression on the page: {variant}"
+            assert not re.search(r"\\[dswbSWD.()]|\[[^\]]*\]|\(\?|\{\d", variant), (
+                f"a regular expression on the page: {variant}"
+            )
     assert "正規表現" not in text
 
 
