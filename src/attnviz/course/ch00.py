@@ -21,9 +21,10 @@ __all__ = ["first_look_facts", "glue_page"]
 
 
 def first_look_facts(result: AttentionResult, query: str = "cat") -> dict[str, str]:
-    """Keys: ``n_tokens`` (T), ``even`` / ``even_pct`` (1/T), ``weight_pct``, ``name`` / ``weight`` / ``key`` (the head where ``query`` puts
-    the most weight on one content word, that weight and word), ``times`` (weight / even, one decimal),
-    ``role`` (the head's role on the sentence, Japanese), ``reading`` (phrase: position or not)."""
+    """Keys: ``n_tokens`` (T), ``even`` / ``even_pct`` (1/T), ``name`` / ``weight`` / ``weight_pct`` / ``key``
+    (the head where ``query`` puts the most weight on one content word, that weight and word), ``times``
+    (weight / even, one decimal), ``role`` (the head's role on the sentence, Japanese), ``reading`` (phrase:
+    position or not)."""
     hit = find_head(result, query=query)
     assert hit.key is not None and hit.query is not None and hit.role is not None
     role = ROLE_TABLE[hit.role].name_ja  # type: ignore[index]
