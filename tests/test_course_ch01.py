@@ -69,7 +69,7 @@ def test_a_next_token_head_is_read_as_position(result_of):
         nxt[i, 0] += 0.2
     f = ch01.star_facts(result_of(TOKENS, nxt[None, None]))
     assert (f["top_token"], f["top_weight"], f["role"]) == ("sat", "0.80", "直後のトークン")
-    assert f["even"] == f"{1 / t:.2f}" and f["role_even"] == f"{1 / t:.0%}"
+    assert f["even"] == f"{1 / t:.3f}".rstrip("0") and f["role_even"] == f"{1 / t:.0%}"
     assert f["neighbours"].startswith("the→cat 0.80、cat→sat 0.80、sat→on 0.80")
     assert "すぐ後ろ" in f["reading"] and "直後のトークン" in f["verdict"]
     assert f"{t - 2} 行のうち {t - 2} 行" in f["heatmap_note"]
@@ -91,7 +91,7 @@ def test_star_facts_describe_the_head_find_head_chose(single):
     total = best.size
     tail = " 1 つもありません" if n == 0 else f" {n} 個だけです"
     assert f["focused"] == f"「cat」が 1 つの内容語に重みの半分以上を向けるヘッドは、全 {total} ヘッドのうち{tail}"
-    assert f["even"] == f"{1 / len(single.tokens):.2f}"
+    assert f["even"] == f"{1 / len(single.tokens):.3f}".rstrip("0")
     stats = input_stats(single)
     label = label_heads(stats)[0][hit.layer, hit.head]
     assert hit.role == label  # the page names the head map's label of this head on this sentence

@@ -51,7 +51,7 @@ def test_a_head_whose_line_moves(result_of):
         "role": "自分自身",
         "role_share": f"{6 / 7:.0%}",
         "role_even": f"{1 / 7:.0%}",
-        "even": f"{1 / 7:.2f}",
+        "even": "0.143",
     }
 
 
@@ -101,7 +101,7 @@ def test_pair_head_facts_read_a_previous_token_head_as_position(result_of):
     control = previous(["[CLS]", "he", "hates", "cooking", ".", "[SEP]"])
     f = ch05.pair_head_facts(mine, control)
     assert (f["name"], f["weight"], f["role"], f["role_share"]) == ("Layer 0・Head 0", "1.00", "直前のトークン", "100%")
-    assert (f["even"], f["role_even"], f["cf_weight"]) == (f"{1 / 6:.2f}", f"{1 / 6:.0%}", "1.00")
+    assert (f["even"], f["role_even"], f["cf_weight"]) == ("0.167", f"{1 / 6:.0%}", "1.00")
     assert "隣にあるから" in f["positional"] and "ほとんど変わりません" in f["cf_verdict"]
 
 

@@ -41,7 +41,7 @@ def first_look_facts(result: AttentionResult, query: str = "cat") -> dict[str, s
         )
     return {
         "n_tokens": str(len(result.tokens)),
-        "even": f"{hit.even:.2f}",
+        "even": f"{hit.even:.3f}".rstrip("0"),
         "even_pct": pct(hit.even),
         "weight_pct": pct(hit.score),
         "name": hit.name,

@@ -114,7 +114,7 @@ def star_facts(result: AttentionResult, query: str = QUERY) -> dict[str, str]:
         "top_weight": f"{focus.row[hit.key]:.2f}",
         "self_weight": f"{focus.row[hit.query]:.2f}",
         "n_tokens": str(t),
-        "even": f"{hit.even:.2f}",
+        "even": f"{hit.even:.3f}".rstrip("0"),
         "total_heads": str(focus.total_heads),
         "n_focused": str(n_focused),
         "median": f"{focus.median:.2f}",

@@ -50,7 +50,7 @@ def role_facts(hit: HeadHit) -> dict[str, str]:
         "role": ROLE_TABLE[hit.role].name_ja,  # type: ignore[index]
         "role_share": pct(hit.role_share),
         "role_even": "—" if hit.role_even != hit.role_even else pct(hit.role_even),  # nan: broad / mixed
-        "even": f"{hit.even:.2f}",
+        "even": f"{hit.even:.3f}".rstrip("0"),
     }
 
 

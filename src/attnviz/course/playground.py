@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.models import BUNDLED_NAME, LoadedModel, load_model
-from .banner import start_page
+from .banner import describe_model, model_facts
 from .glue import Md, glue_facts
 
-__all__ = ["browser_facts", "glue_page"]
+__all__ = ["browser_facts", "glue_page", "site_note"]
 
 
 def browser_facts(loaded: LoadedModel) -> dict[str, str]:
@@ -31,9 +31,23 @@ def browser_facts(loaded: LoadedModel) -> dict[str, str]:
     return {"browser": BUNDLED_NAME, "same": Md(same)}
 
 
+def site_note(loaded: LoadedModel) -> Any:
+    """The page's model note: here the build's model computed the other pages, not what this page draws."""
+    from IPython.display import Markdown
+
+    lines = [
+        ":::{admonition} このサイトの図と数値を計算したモデル",
+        ":class: note attnviz-model",
+        f"{describe_model(loaded.info)}。",
+        f"このページの図だけは、ビルドのときではなく、あなたのブラウザの中で {BUNDLED_NAME} が計算します。",
+        ":::",
+    ]
+    return Markdown("\n".join(lines))
+
+
 def glue_page(loaded: LoadedModel | None = None) -> Any:
-    """Glue the model's facts and the comparison; return the model note."""
+    """Glue the model's facts and the comparison; return the page's model note (:func:`site_note`)."""
     loaded = loaded or load_model()
-    banner = start_page(loaded)
+    glue_facts(model_facts(loaded), "model")
     glue_facts(browser_facts(loaded), "pg")
-    return banner
+    return site_note(loaded)
