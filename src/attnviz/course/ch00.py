@@ -31,7 +31,7 @@ def first_look_facts(result: AttentionResult, query: str = "cat") -> dict[str, s
     key = result.tokens[hit.key]
     if hit.role in ("previous", "next") and abs(hit.key - hit.query) == 1:
         reading = (
-            f"ところが、このヘッドは文のどの単語からも{role}を見るヘッドで、"
+            f"このヘッドは、文のどの単語からも{role}を見るヘッドで、"
             f"「{key}」はたまたま「{query}」の隣にあっただけでした。線の強さは意味ではなく位置から来ています"
         )
     else:
