@@ -200,6 +200,49 @@ def test_find_head_from_a_token_to_any_content_word(single):
         attnviz.find_head(single, query=8)
 
 
+def test_find_head_says_the_role_of_the_head_it_found_on_that_input(result_of):
+    # head 0 only looks at the previous token; head 1 looks at "sat" from every row, a little less strongly
+    prev = shifted(-1)
+    sat = 0.3 * to_column(3) + 0.7 * np.full((T, T), 1 / T)
+    w = np.stack([prev, sat])[None]  # (1, 2, T, T)
+    r = result_of(TOKENS, w)
+    hit = find_head(r, query="sat", key="cat")  # the strongest sat -> cat line is positional
+    assert (hit.layer, hit.head, hit.score) == (0, 0, pytest.approx(1.0))
+    assert hit.role == "previous"
+    assert hit.role_share == pytest.approx(1.0)
+    assert hit.role_even == pytest.approx(1 / T) and hit.even == pytest.approx(1 / T)
+    assert hit.sought is None
+    # the same rule as the head map on that one input
+    assert hit.role == label_heads(head_stats([(w, TOKENS)]))[0][hit.layer, hit.head]
+    other = find_head(r, query="the", key="sat")
+    assert other.head == 1 and other.role in ("broad", "mixed")  # no role: a label all the same, never None
+    assert math.isnan(other.role_even)
+    content = find_head(r, query="sat")  # content-word mode: "cat" is the only content word sat can see
+    assert content.role == "previous" and r.tokens[content.key] == "cat"
+
+
+def test_find_head_by_role_labels_the_head_by_the_same_rule():
+    weak = 0.4 * shifted(+1) + 0.6 * np.eye(T)  # best "next" head, but more "self" than "next"
+    w = np.stack([weak, np.full((T, T), 1 / T)])[None]
+    s = head_stats([(w, TOKENS)])
+    hit = find_head(s, role="next")
+    assert hit.head == 0 and hit.sought == "next" and hit.role == "self"
+    assert hit.role_share == pytest.approx(s.self[0, 0])
+    assert find_head(s, role="broad").role == "broad"
+
+
+def test_even_share_counts_the_same_tokens():
+    from attnviz.core.heads import even_share
+
+    pair = ["[CLS]", "a", ".", "[SEP]", "b", ",", "!", "[SEP]"]
+    assert even_share(pair, "[SEP]") == pytest.approx(2 / 8)
+    assert even_share(pair, "punctuation") == pytest.approx(3 / 8)
+    assert even_share(pair, "next") == pytest.approx(1 / 8)
+    assert math.isnan(even_share(pair, "mixed"))
+    with pytest.raises(ValueError):
+        even_share(pair, "content")
+
+
 def test_find_head_with_no_content_word_left(result_of):
     with pytest.raises(attnviz.InputError, match="内容語"):
         find_head(result_of(["[CLS]", "the", "cat", "[SEP]"], np.full((1, 1, 4, 4), 0.25)), query="cat")

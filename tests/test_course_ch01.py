@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import attnviz
+from attnviz.core.heads import input_stats, label_heads
 from attnviz.core.qkv import WorkedHead
 from attnviz.course import ch01
 
@@ -29,7 +30,22 @@ def test_star_facts_on_constructed_heads(result_of):
     spread = [0.3, 0.1, 0.2, 0.2, 0.0, 0.0, 0.2, 0.0]
     on_the = [0.1, 0.0, 0.0, 0.0, 0.9, 0.0, 0.0, 0.0]  # "on" is a function word: not a content word
     f = ch01.star_facts(result_of(TOKENS, _weights([spread, focused, on_the])))
-    assert f == {
+    assert f["role"] == "自分自身" and f["role_share"] == f"{(7 + 0.15) / 8:.0%}"  # every other row looks at itself
+    assert "位置だけでは説明できません" in f["reading"]
+    assert {
+        k: f[k]
+        for k in (
+            "layer",
+            "head",
+            "top_token",
+            "top_weight",
+            "self_weight",
+            "total_heads",
+            "n_focused",
+            "median",
+            "focused",
+        )
+    } == {
         "layer": "0",
         "head": "1",
         "top_token": "sat",
@@ -43,6 +59,21 @@ def test_star_facts_on_constructed_heads(result_of):
     f = ch01.star_facts(result_of(TOKENS, _weights([spread, on_the])))
     assert f["focused"] == "「cat」が 1 つの内容語に重みの半分以上を向けるヘッドは、全 2 ヘッドのうち 1 つもありません"
     assert (f["n_focused"], f["top_token"], f["top_weight"]) == ("0", "sat", "0.20")  # sat and mat tie: first wins
+
+
+def test_a_next_token_head_is_read_as_position(result_of):
+    t = len(TOKENS)
+    nxt = np.zeros((t, t))
+    for i in range(t):
+        nxt[i, min(i + 1, t - 1)] = 0.8
+        nxt[i, 0] += 0.2
+    f = ch01.star_facts(result_of(TOKENS, nxt[None, None]))
+    assert (f["top_token"], f["top_weight"], f["role"]) == ("sat", "0.80", "直後のトークン")
+    assert f["even"] == f"{1 / t:.3f}".rstrip("0") and f["role_even"] == f"{1 / t:.0%}"
+    assert f["neighbours"].startswith("the→cat 0.80、cat→sat 0.80、sat→on 0.80")
+    assert "すぐ後ろ" in f["reading"] and "直後のトークン" in f["verdict"]
+    assert f"{t - 2} 行のうち {t - 2} 行" in f["heatmap_note"]
+    assert (f["sat_top"], f["layer_nth"], f["head_nth"]) == ("on", "1", "1")
 
 
 def test_star_facts_describe_the_head_find_head_chose(single):
@@ -60,6 +91,10 @@ def test_star_facts_describe_the_head_find_head_chose(single):
     total = best.size
     tail = " 1 つもありません" if n == 0 else f" {n} 個だけです"
     assert f["focused"] == f"「cat」が 1 つの内容語に重みの半分以上を向けるヘッドは、全 {total} ヘッドのうち{tail}"
+    assert f["even"] == f"{1 / len(single.tokens):.3f}".rstrip("0")
+    stats = input_stats(single)
+    label = label_heads(stats)[0][hit.layer, hit.head]
+    assert hit.role == label  # the page names the head map's label of this head on this sentence
 
 
 def _worked(q: np.ndarray, k: np.ndarray, probs: np.ndarray) -> WorkedHead:

@@ -47,6 +47,11 @@ def test_a_head_whose_line_moves(result_of):
         '線は "street" の側に移りました。ただし 1 組の文だけでは、このヘッドが参照を解決しているとまでは言えません',
         "cf_best": "Layer 1・Head 0",
         "cf_best_weight": "0.60",
+        # the head's role on the sentence: every row but "it" looks at itself, 6 of 7 rows
+        "role": "自分自身",
+        "role_share": f"{6 / 7:.0%}",
+        "role_even": f"{1 / 7:.0%}",
+        "even": "0.143",
     }
 
 
@@ -81,3 +86,30 @@ def test_pronoun_facts_on_the_course_model(loaded):
     assert facts["cf_animal"] == f"{same_head[cf.index('animal')]:.2f}"
     moved = same_head[cf.index("street")] > same_head[cf.index("animal")]
     assert facts["cf_verdict"].startswith("変えた文では" if moved else "変えた文でも")
+
+
+def test_pair_head_facts_read_a_previous_token_head_as_position(result_of):
+    def previous(tokens):
+        t = len(tokens)
+        w = np.zeros((1, 2, t, t))
+        for i in range(t):
+            w[0, 0, i, max(i - 1, 0)] = 1.0  # head 0: the previous token
+        w[0, 1] = 1.0 / t  # head 1: an even spread
+        return result_of(tokens, w)
+
+    mine = previous(["[CLS]", "she", "loves", "programming", ".", "[SEP]"])
+    control = previous(["[CLS]", "he", "hates", "cooking", ".", "[SEP]"])
+    f = ch05.pair_head_facts(mine, control)
+    assert (f["name"], f["weight"], f["role"], f["role_share"]) == ("Layer 0・Head 0", "1.00", "直前のトークン", "100%")
+    assert (f["even"], f["role_even"], f["cf_weight"]) == ("0.167", f"{1 / 6:.0%}", "1.00")
+    assert "隣にあるから" in f["positional"] and "ほとんど変わりません" in f["cf_verdict"]
+
+
+def test_pair_head_facts_on_the_course_model(loaded):
+    mine, control = attnviz.attend(ch05.MINE[0], model=loaded), attnviz.attend(ch05.CONTROL[0], model=loaded)
+    hit = attnviz.find_head(mine, query=ch05.MINE[1], key=ch05.MINE[2])
+    f = ch05.pair_head_facts(mine, control)
+    assert f["name"] == hit.name and f["weight"] == f"{hit.score:.2f}"
+    same = control.weights[hit.layer, hit.head, control.index(ch05.CONTROL[1]), control.index(ch05.CONTROL[2])]
+    assert f["cf_weight"] == f"{same:.2f}"
+    assert len(control.tokens) == len(mine.tokens), "the control puts other words in the same places"

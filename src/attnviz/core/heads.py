@@ -18,13 +18,17 @@ course sentences (:mod:`attnviz.core.sentences`).
 
 :func:`find_head` is the package's one head finder: the head that best fits a measured role, or the
 head where one token attends most to another (or to any content word). It always returns a
-:class:`HeadHit`.
+:class:`HeadHit` that carries the head's label by the same rule as the head map (:func:`label_heads`),
+measured on the same source (the input it was found on, or the statistics), and what an even spread
+over the same tokens would give (:func:`even_share`): a line that looks meaningful is often a
+positional habit (previous/next token) or a parked weight ([CLS], [SEP]), and the label says which.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, get_args
 
 import numpy as np
@@ -47,8 +51,10 @@ __all__ = [
     "HeadStats",
     "Label",
     "Role",
+    "even_share",
     "find_head",
     "head_stats",
+    "input_stats",
     "label_counts",
     "label_heads",
     "measure_heads",
@@ -249,11 +255,23 @@ def measure_heads(
 
 @dataclass(frozen=True)
 class HeadHit:
-    """A head found by :func:`find_head` (layer and head counted from 0, as BERTviz) and its score.
+    """A head found by :func:`find_head` (layer and head counted from 0, as BERTviz), its score and its role.
 
-    ``score`` is the role's mean share (or normalised entropy for ``"broad"``) when the head was found
-    for a role, else the attention weight from the query token to the key token. ``query`` / ``key``
-    are token positions (``None`` for a role).
+    * ``score``: for a head found for a role, that role's mean share (or normalised entropy for
+      ``"broad"``); for a head found from ``query`` to ``key``, the attention weight between them.
+    * ``role``: the head's label (one of :data:`LABELS`) by :func:`label_heads`, the rule of the head map,
+      measured on the same source: on the one input for ``query``/``key``, on the statistics for a role.
+      A head with no role is ``"broad"`` or ``"mixed"``; :func:`find_head` never leaves it ``None``.
+    * ``query`` / ``key``: token positions (``None`` for a role).
+    * ``role_share``: the share behind ``role`` (the label's strength in :func:`label_heads`: the role's
+      share; the normalised entropy for ``"broad"``; the largest role share for ``"mixed"``).
+    * ``role_even``: what an even spread over the same tokens gives that role (:func:`even_share`);
+      ``nan`` for ``"broad"``/``"mixed"`` and for heads found on statistics (no one input).
+    * ``even``: what an even spread gives one key, ``1 / T`` (the baseline of ``score`` for
+      ``query``/``key``); ``nan`` for heads found on statistics.
+    * ``sought``: the role that was asked for (``None`` for ``query``/``key``).
+
+    Equality and the printed form use the first six fields only.
     """
 
     layer: int
@@ -262,11 +280,56 @@ class HeadHit:
     role: str | None = None
     query: int | None = None
     key: int | None = None
+    role_share: float = field(default=math.nan, compare=False, repr=False)
+    role_even: float = field(default=math.nan, compare=False, repr=False)
+    even: float = field(default=math.nan, compare=False, repr=False)
+    sought: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def name(self) -> str:
         """The head as BERTviz labels it: ``"Layer 3・Head 7"``."""
         return head_name(self.layer, self.head)
+
+
+def even_share(tokens: Sequence[str], label: str, *, cls_token: str = BERT_CLS, sep_token: str = BERT_SEP) -> float:
+    """The share a role would get if every token spread its attention evenly over the ``T`` tokens.
+
+    ``[CLS]``: 1 / T; ``[SEP]``: (number of [SEP]) / T; ``self``, ``previous``, ``next``: 1 / T (one token);
+    ``punctuation``: (number of punctuation tokens) / T; ``broad`` and ``mixed``: ``nan`` (no one target).
+
+    >>> toks = ["[CLS]", "she", "loves", "it", ".", "[SEP]"]
+    >>> [round(even_share(toks, r), 3) for r in ("[CLS]", "previous", "punctuation")]
+    [0.167, 0.167, 0.167]
+    >>> even_share(["[CLS]", "a", "[SEP]", "b", "[SEP]"], "[SEP]")
+    0.4
+    """
+    t = len(tokens)
+    if t == 0:
+        raise ValueError("no tokens")
+    kinds = token_kinds(tokens, cls_token, sep_token)
+    count = {
+        "[CLS]": int(kinds.cls.sum()),
+        "[SEP]": int(kinds.sep.sum()),
+        "self": 1,
+        "previous": 1,
+        "next": 1,
+        "punctuation": int(kinds.punct.sum()),
+    }
+    if label in ("broad", "mixed"):
+        return math.nan
+    if label not in count:
+        raise ValueError(f"unknown label {label!r}; expected one of {LABELS}")
+    return count[label] / t
+
+
+def input_stats(result: AttentionResult) -> HeadStats:
+    """:class:`HeadStats` of one input (with its model's special tokens): what :func:`find_head` labels a head on."""
+    return head_stats(
+        [(result.weights, result.tokens)],
+        model_name=result.model.name,
+        cls_token=result.model.cls_token,
+        sep_token=result.model.sep_token,
+    )
 
 
 def _argmax(score: np.ndarray) -> tuple[int, int, float]:
@@ -291,7 +354,7 @@ def find_head(
     key: str | int | None = None,
     ignore: frozenset[str] = FUNCTION_WORDS,
 ) -> HeadHit:
-    """The one head finder: the ``(layer, head)`` with the highest score, as a :class:`HeadHit`.
+    """The one head finder: the ``(layer, head)`` with the highest score, as a :class:`HeadHit` with its role.
 
     * ``find_head(stats, role="previous")``: the head whose measured share for a role (one of
       :data:`ROLES`, or ``"broad"``) is highest.
@@ -301,17 +364,30 @@ def find_head(
       *content word*: not a special token, not itself, not a word in ``ignore``; ``key`` of the hit
       is the word it found.
 
+    Either way the hit's ``role`` is the head's label by :func:`label_heads` (the head map's rule) on the
+    same source, so a strong line from a head that only looks at the previous token says ``"previous"``.
+
     >>> z = np.zeros((2, 2)); prev = z.copy(); prev[1, 0] = 0.74
     >>> s = HeadStats(cls=z, sep=z, self=z, previous=prev, next=z, punctuation=z, entropy=z,
     ...               norm_entropy=z, n_inputs=1)
     >>> find_head(s, role="previous")
     HeadHit(layer=1, head=0, score=0.74, role='previous', query=None, key=None)
+    >>> find_head(s, role="self").role  # the best "self" head has no habit of its own
+    'mixed'
     """
     if isinstance(source, HeadStats):
         if role is None or query is not None or key is not None:
             raise ValueError("with HeadStats, give role= only (e.g. role='previous')")
         layer, head, score = _argmax(source.score(role))
-        return HeadHit(layer, head, score, role=role)
+        labels, strength = label_heads(source)
+        return HeadHit(
+            layer,
+            head,
+            score,
+            role=str(labels[layer, head]),
+            role_share=float(strength[layer, head]),
+            sought=role,
+        )
     if role is not None or query is None:
         raise ValueError("with an AttentionResult, give query= (and optionally key=), not role=")
     w = np.asarray(source.weights, dtype=np.float64)  # (L, H, T, T)
@@ -319,14 +395,26 @@ def find_head(
     if key is not None:
         k = _position(source, key)
         layer, head, score = _argmax(w[:, :, q, k])
-        return HeadHit(layer, head, score, query=q, key=k)
-    targets = content_positions(source.tokens, q, ignore)
-    if not targets:
-        raise InputError(errors.no_content_word())
-    best = w[:, :, q, targets]  # (L, H, n_targets)
-    layer, head, score = _argmax(best.max(axis=-1))
-    k = targets[int(np.argmax(best[layer, head]))]
-    return HeadHit(layer, head, score, query=q, key=k)
+    else:
+        targets = content_positions(source.tokens, q, ignore)
+        if not targets:
+            raise InputError(errors.no_content_word())
+        best = w[:, :, q, targets]  # (L, H, n_targets)
+        layer, head, score = _argmax(best.max(axis=-1))
+        k = targets[int(np.argmax(best[layer, head]))]
+    labels, strength = label_heads(input_stats(source))
+    label = str(labels[layer, head])
+    return HeadHit(
+        layer,
+        head,
+        score,
+        role=label,
+        query=q,
+        key=k,
+        role_share=float(strength[layer, head]),
+        role_even=even_share(source.tokens, label, cls_token=source.model.cls_token, sep_token=source.model.sep_token),
+        even=1.0 / len(source.tokens),
+    )
 
 
 def label_counts(

@@ -308,14 +308,14 @@ def encoder_decoder_schematic() -> Figure:
     _arrow(left, (0.39, 0.5), (0.61, 0.5))
     _arrow(left, (0.75, 0.61), (0.75, 0.83))
     left.text(0.5, 0.54, "ベクトル", ha="center", fontsize=10, color=MUTED)
-    left.set_title("エンコーダ・デコーダ（翻訳, Vaswani ら 2017）", fontsize=13)
+    left.set_title("エンコーダ・デコーダ（翻訳, Vaswani ら（2017））", fontsize=13)
 
     _box(right, 0.5, 0.1, 0.92, 0.13, "[CLS] The cat sat on the mat [SEP]", "#dbe9f6", 12)
-    _box(right, 0.5, 0.5, 0.44, 0.2, "エンコーダ × 何層も\n（両方向に読む）", "#dbe9f6", 13)
+    _box(right, 0.5, 0.5, 0.44, 0.2, "エンコーダ × 何層も\n（双方向に読む）", "#dbe9f6", 13)
     _box(right, 0.5, 0.9, 0.8, 0.13, "各トークンの文脈つきベクトル", "#e2f0d9", 12)
     _arrow(right, (0.5, 0.17), (0.5, 0.39))
     _arrow(right, (0.5, 0.61), (0.5, 0.83))
-    right.set_title("エンコーダのみ（BERT, Devlin ら 2019）", fontsize=13)
+    right.set_title("エンコーダのみ（BERT, Devlin ら（2019））", fontsize=13)
     return fig
 
 
@@ -365,7 +365,7 @@ def reading_directions(tokens: Sequence[str], focus: int) -> Figure:
     xs = np.linspace(0.07, 0.93, len(tokens))
     rows = [
         ("左から右へ（GPT など）: 自分より左だけを見られる", lambda j: j <= focus),
-        ("両方向（BERT）: 左右すべてを見られる", lambda j: True),
+        ("双方向（BERT）: 左右すべてを見られる", lambda j: True),
     ]
     for ax, (title, allowed) in zip(axes, rows, strict=True):
         ax.set_xlim(0, 1)

@@ -25,8 +25,8 @@ def plot_masks(tokens: Sequence[str], axes: Any = None) -> Figure:
     n = len(tokens)
     cmap = ListedColormap(["#f1f1f1", "#2a6f97"])
     panels = [
-        (bidirectional_mask(n), "双方向（BERT などの Encoder）"),
-        (causal_mask(n), "因果マスク（GPT などの Decoder）"),
+        (bidirectional_mask(n), "双方向（BERT などのエンコーダ）"),
+        (causal_mask(n), "因果マスク（GPT などのデコーダ）"),
     ]
     for ax, (mask, title) in zip(axes, panels, strict=True):
         ax.imshow(mask, cmap=cmap, vmin=0, vmax=1)

@@ -12,7 +12,7 @@ from ..core.fmt import layer_range, pct
 from ..core.shares import CATEGORIES, CLARK_STAGE, LayerShares, clark_stages
 from .labels import CATEGORY_LABELS, STAGE_LABELS
 
-__all__ = ["clark_table", "matrix_table", "token_table"]
+__all__ = ["clark_table", "matrix_table", "shape_table", "token_table"]
 
 
 def _cell(text: str) -> str:
@@ -45,6 +45,28 @@ def matrix_table(
         for label, row in zip(row_labels, m, strict=True)
     ]
     return "\n".join([head, rule, *rows])
+
+
+def shape_table(n_tokens: int, hidden: int, heads: int) -> str:
+    """Markdown table: the shapes from a layer's input through Multi-Head Attention and back, with T tokens.
+
+    >>> print(shape_table(8, 384, 12).splitlines()[4])
+    | ② ヘッドごとに切り分ける | H × (T × d_k) | 12 × (8 × 32) |
+    """
+    if hidden % heads:
+        raise ValueError(f"hidden size {hidden} is not a multiple of {heads} heads")
+    t, d_k = n_tokens, hidden // heads
+    rows = [
+        ("入力：各トークンのベクトルを並べた X", "T × d_model", f"{t} × {hidden}"),
+        ("① X に線形層を掛けて Q を作る（K、V も同じ形）", "T × d_model", f"{t} × {hidden}"),
+        ("② ヘッドごとに切り分ける", "H × (T × d_k)", f"{heads} × ({t} × {d_k})"),
+        ("③ スコア Q·Kᵀ（ヘッドごと）", "H × (T × T)", f"{heads} × ({t} × {t})"),
+        ("④ softmax の重みで V を平均（ヘッドごと）", "H × (T × d_k)", f"{heads} × ({t} × {d_k})"),
+        ("⑤ ヘッドをつなげて線形層へ", "T × d_model", f"{t} × {hidden}"),
+    ]
+    return "\n".join(
+        ["| 段階 | 形 | このページのモデルで |", "|---|---|---|", *(f"| {a} | {b} | {c} |" for a, b, c in rows)]
+    )
 
 
 def clark_table(short: LayerShares, long: LayerShares) -> str:
