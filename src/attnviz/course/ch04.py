@@ -18,6 +18,7 @@ from ..core.attention import AttentionResult, attend
 from ..core.fmt import layer_range, pct
 from ..core.heads import BROAD_ENTROPY, ROLE_THRESHOLD, ROLES, HeadStats, find_head, label_counts, measure_heads
 from ..core.models import LoadedModel, load_model
+from ..core.norms import NormSummary, attend_norms, norm_summary
 from ..core.rollout import RESIDUAL, rollout_summary
 from ..core.sentences import course_results, course_sentences, long_pair_result
 from ..core.shares import (
@@ -29,12 +30,13 @@ from ..core.shares import (
     clark_layers,
     clark_stages,
     contrast_heads,
-    layer_groups,
     layer_shares,
 )
-from ..draw.labels import CATEGORY_LABELS, GROUP_LABELS, STAGE_LABELS
+from ..core.tokens import kinds_of
+from ..draw.labels import CATEGORY_LABELS, STAGE_LABELS
+from ..draw.norms import norm_figure
 from ..draw.shares import plot_layer_shares
-from ..draw.tables import clark_table
+from ..draw.tables import clark_table, share_table
 from .banner import start_page
 from .ch03 import pair_layers
 from .glue import Md, glue_facts, glue_figure, glue_markdown, glue_value
@@ -47,77 +49,136 @@ __all__ = [
     "glue_page",
     "layer_facts",
     "map_facts",
+    "norm_facts",
     "role_facts",
     "rollout_facts",
 ]
 
 
-# --- ③ and ④: layer shares, and Clark et al. -------------------------------------------------------
+# --- ③ and ④: layer shares next to an even spread, and Clark et al. ----------------------------------
+
+#: A share counts as "more than an even spread" at this many times the even share, "less" below its inverse.
+ABOVE_EVEN = 1.25
 
 
-def _trend(first: float, last: float) -> str:
-    if last > first + 0.02:
-        return "増えます"
-    if last < first - 0.02:
-        return "減ります"
-    return "ほとんど変わりません"
+def _series(values: np.ndarray) -> str:
+    """Per-layer percentages, Layer 0 first: ``"24 → 58 → 39%"``."""
+    return " → ".join(f"{x * 100:.0f}" for x in values) + "%"
+
+
+def _layers(layers: list[int]) -> str:
+    return "・".join(f"Layer {layer}" for layer in layers)
+
+
+def versus_even(values: np.ndarray, even: float) -> str:
+    """How a per-layer series compares with its even-spread share, layer by layer.
+
+    >>> versus_even(np.array([0.30, 0.31]), 0.1)
+    'どの層でも、均等に配った場合（10%）より多くなっています'
+    >>> versus_even(np.array([0.05, 0.12, 0.30]), 0.1)
+    '均等に配った場合（10%）より多いのは Layer 2、少ないのは Layer 0、ほぼ同じなのは Layer 1 です'
+    """
+    more = [i for i, v in enumerate(values) if v >= ABOVE_EVEN * even]
+    less = [i for i, v in enumerate(values) if v <= even / ABOVE_EVEN]
+    same = [i for i in range(len(values)) if i not in more and i not in less]
+    if len(more) == len(values):
+        return f"どの層でも、均等に配った場合（{pct(even)}）より多くなっています"
+    if len(less) == len(values):
+        return f"どの層でも、均等に配った場合（{pct(even)}）より少なくなっています"
+    if not more:
+        return f"どの層でも、均等に配った場合（{pct(even)}）と同じくらいかそれより少なく、特に集まってはいません"
+    parts = [f"多いのは {_layers(more)}"]
+    if less:
+        parts.append(f"少ないのは {_layers(less)}")
+    if same:
+        parts.append(f"ほぼ同じなのは {_layers(same)}")
+    return f"均等に配った場合（{pct(even)}）より" + "、".join(parts) + "です"
+
+
+def shape_of(values: np.ndarray, tol: float = 0.03) -> str:
+    """The shape of a per-layer series, read layer by layer (never from bins).
+
+    >>> shape_of(np.array([0.48, 0.30, 0.31, 0.32, 0.26, 0.46]))
+    'Layer 0 から下がり、Layer 4 でいちばん低くなってから、最後の層で再び上がる U 字の形です'
+    >>> shape_of(np.array([0.1, 0.2, 0.3])), shape_of(np.array([0.3, 0.31, 0.29]))
+    ('層が深くなるにつれて増えていきます', '層によってほとんど変わりません')
+    """
+    v = np.asarray(values, dtype=float)
+    lo, hi = int(np.argmin(v)), int(np.argmax(v))
+    steps = np.diff(v)
+    if v.max() - v.min() <= tol:
+        return "層によってほとんど変わりません"
+    if (steps >= -tol / 2).all():
+        return "層が深くなるにつれて増えていきます"
+    if (steps <= tol / 2).all():
+        return "層が深くなるにつれて減っていきます"
+    last = len(v) - 1
+    if 0 < lo < last and v[0] > v[lo] + tol and v[last] > v[lo] + tol:
+        return f"Layer 0 から下がり、Layer {lo} でいちばん低くなってから、最後の層で再び上がる U 字の形です"
+    if 0 < hi < last and v[0] < v[hi] - tol and v[last] < v[hi] - tol:
+        return f"途中の Layer {hi} でいちばん高くなり、最後の層では下がる山の形です"
+    return f"いちばん高いのは Layer {hi}、いちばん低いのは Layer {lo} で、一方向には変わりません"
 
 
 def describe_layer_shares(shares: LayerShares) -> dict[str, str]:
-    """Numbers and Japanese phrases about a :class:`~attnviz.core.shares.LayerShares`.
+    """Numbers and Japanese phrases about a :class:`~attnviz.core.shares.LayerShares`, each share next to
+    the share an even spread over the same tokens would give (:func:`~attnviz.core.shares.even_spread`).
 
-    The phrases (:class:`~attnviz.course.glue.Md` values) are chosen from the numbers, so the text stays
-    true for whichever model built the page. Keys: ``n_inputs``, ``mean_tokens``, ``special_uniform``,
-    ``cls_first``, ``sep_first``, ``cls_peak_layer``, ``cls_peak``, ``sep_peak_layer``, ``sep_peak``,
-    ``punct_peak_layer``, ``punct_peak``, ``shallow``/``middle``/``deep`` (a phrase per third of the layers,
-    see :func:`~attnviz.core.shares.layer_groups`), ``cls_first_compare``, ``rest_trend``, ``punct_trend``,
-    ``rest_trend_note``.
+    Trends are read per layer (:func:`shape_of`), never from groups of layers. Keys: ``n_inputs``,
+    ``mean_tokens``, ``special_uniform``, ``cls_first``, ``sep_first``, ``<part>_peak_layer`` / ``<part>_peak``
+    (``cls``, ``sep``, ``punct``), ``even_<part>`` and ``series_<part>`` for the five parts,
+    ``line_<part>`` (phrase: the series, its even share, and how they compare), ``cls_first_compare``,
+    ``rest_trend``, ``punct_trend``, ``rest_trend_note``, ``takeaway_top`` (phrase: the part that beats its
+    even share the most).
     """
     cls, sep = shares.of("cls"), shares.of("sep")
-    groups = layer_groups(shares.n_layers)
-    means = shares.group_means()
     out: dict[str, str] = {
         "n_inputs": str(shares.n_inputs),
         "mean_tokens": f"{shares.mean_tokens:.1f}",
         "special_uniform": pct(shares.special_uniform),
         "cls_first": pct(cls[0]),
         "sep_first": pct(sep[0]),
-        "cls_peak_layer": str(shares.peak_layer("cls")),
-        "cls_peak": pct(cls.max()),
-        "sep_peak_layer": str(shares.peak_layer("sep")),
-        "sep_peak": pct(sep.max()),
-        "punct_peak_layer": str(shares.peak_layer("punct")),
-        "punct_peak": pct(shares.of("punct").max()),
     }
-    later = float(cls[1:].mean())
-    out["cls_first_compare"] = Md(
-        f"Layer 0 で [CLS] に向かう Attention は {pct(cls[0])} で、それより後の層の平均（{pct(later)}）より"
-        + ("大きくなっています" if cls[0] > later else "小さくなっています")
-    )
-    i = CATEGORIES.index
-    for name, layers in groups.items():
-        m = means[name]
-        top = CATEGORIES[int(np.argmax(m))]
-        out[name] = Md(
-            f"{GROUP_LABELS[name]}（{layer_range(layers)}）では、いちばん多くの Attention が"
-            f"「{CATEGORY_LABELS[top]}」に向かいます（{pct(m[i(top)])}）。"
-            f"[CLS] と [SEP] を合わせると {pct(m[i('cls')] + m[i('sep')])}、句読点は {pct(m[i('punct')])}、"
-            f"自分自身を含むその他のトークンは {pct(m[i('self')] + m[i('rest')])} です"
+    for c in ("cls", "sep", "punct"):
+        out[f"{c}_peak_layer"] = str(shares.peak_layer(c))
+        out[f"{c}_peak"] = pct(shares.of(c).max())
+    for c in CATEGORIES:
+        values, even = shares.of(c), shares.even(c)
+        out[f"even_{c}"] = pct(even)
+        out[f"series_{c}"] = _series(values)
+        out[f"line_{c}"] = Md(
+            f"**{CATEGORY_LABELS[c]}**：{_series(values)}（均等なら {pct(even)}）。{versus_even(values, even)}"
         )
-    shallow, deep = means["shallow"], means["deep"]
-    rest_trend = _trend(shallow[i("rest")], deep[i("rest")])
+    later = cls[1:]
+    if cls[0] > later.max():
+        where = "より大きくなっています"
+    elif cls[0] < later.min():
+        where = "より小さくなっています"
+    else:
+        where = "の範囲に入っています"
+    out["cls_first_compare"] = Md(
+        f"Layer 0 で [CLS] に向かう Attention は {pct(cls[0])}（均等に配った場合は {pct(shares.even('cls'))}）で、"
+        f"それより後の層（{pct(later.min())}〜{pct(later.max())}）{where}"
+    )
+    rest, punct = shares.of("rest"), shares.of("punct")
     out["rest_trend"] = Md(
         f"「その他のトークン」（特殊トークンでも句読点でも自分自身でもないトークン）に向かう Attention は、"
-        f"浅い層（{pct(shallow[i('rest')])}）から深い層（{pct(deep[i('rest')])}）にかけて{rest_trend}"
+        f"Layer 0 から順に {_series(rest)} で、{shape_of(rest)}。{versus_even(rest, shares.even('rest'))}"
     )
     out["punct_trend"] = Md(
-        f"句読点に向かう Attention は、浅い層（{pct(shallow[i('punct')])}）から深い層（{pct(deep[i('punct')])}）"
-        f"にかけて{_trend(shallow[i('punct')], deep[i('punct')])}"
+        f"句読点に向かう Attention は Layer 0 から順に {_series(punct)} で、{shape_of(punct)}。"
+        f"{versus_even(punct, shares.even('punct'))}"
     )
     out["rest_trend_note"] = Md(
-        "このモデルでは、句読点を別に数えても、深い層ほどほかの単語を見る割合が増えています"
-        if rest_trend == "増えます"
-        else "少なくともこのモデルでは、「深い層ほど単語どうしをたくさん見る」とは言えないということです"
+        "このモデルでは、深い層ほどほかの単語を見る割合が増えています"
+        if shape_of(rest) == "層が深くなるにつれて増えていきます"
+        else "少なくともこのモデルでは、「深い層ほど単語どうしをたくさん見る」とは言えません"
+    )
+    ratios = {c: shares.of(c).max() / shares.even(c) for c in ("cls", "sep", "punct")}
+    top = max(ratios, key=lambda c: ratios[c])
+    out["takeaway_top"] = Md(
+        f"{CATEGORY_LABELS[top]} には最大で {pct(shares.of(top).max())}（Layer {shares.peak_layer(top)}）が向かい、"
+        f"均等に配った場合（{pct(shares.even(top))}）の約 {ratios[top]:.0f} 倍です"
     )
     return out
 
@@ -126,14 +187,43 @@ def _paper_layers(layers: range) -> str:
     return f"第 {layers[0] + 1}〜{layers[-1] + 1} 層"
 
 
+#: Two shares closer than this are a tie: neither is "the most".
+TIE = 0.02
+
+
+def clark_layer(m: np.ndarray, uniform: np.ndarray, expected: Category) -> tuple[bool, str]:
+    """Does one layer's shares ``m`` (5,) show Clark's pattern for a stage (``expected`` leads)?
+
+    It does when ``expected`` is the largest of [CLS], [SEP] and punctuation by more than :data:`TIE`
+    and at least :data:`ABOVE_EVEN` times its even share ``uniform`` (5,). Returns the verdict and,
+    when it fails, why (a phrase).
+    """
+    i = CATEGORIES.index
+    among: tuple[Category, ...] = ("cls", "sep", "punct")
+    ranked = sorted(among, key=lambda c: -m[i(c)])
+    exp, exp_share, even = CATEGORY_LABELS[expected], m[i(expected)], uniform[i(expected)]
+    if ranked[0] != expected:
+        top = ranked[0]
+        return False, f"{CATEGORY_LABELS[top]}（{pct(m[i(top)])}）のほうが {exp}（{pct(exp_share)}）より多い"
+    second = ranked[1]
+    if exp_share - m[i(second)] <= TIE:
+        return False, (
+            f"{exp}（{pct(exp_share)}）と {CATEGORY_LABELS[second]}（{pct(m[i(second)])}）がほぼ同じで、引き分け"
+        )
+    if exp_share < ABOVE_EVEN * even:
+        return False, f"{exp} は {pct(exp_share)} で、均等に配った場合（{pct(even)}）と変わらない"
+    return True, ""
+
+
 def clark_facts(short: LayerShares, long: LayerShares, long_tokens: int) -> dict[str, str]:
-    """Facts for setting this model beside Clark et al. (2019), like for like.
+    """Facts for setting this model beside Clark et al. (2019), like for like and layer by layer.
 
     ``short`` is measured over the course's short inputs, ``long`` over the long passage pair
-    (``long_tokens`` tokens). Keys: ``layers`` (Clark's layers, from 0), ``paper_layers`` (counted from
-    1), ``sep_short``, ``sep_long``, ``long_tokens``, ``short_tokens``, ``uniform_short``, ``uniform_long``,
-    ``sep_verdict`` (phrase), ``stage_<early|middle|deep>`` (phrase: what this model does in each of
-    Clark's three stages on the long pair), ``stages_agree`` (how many of the three match Clark).
+    (``long_tokens`` tokens). Keys: ``layers`` (Clark's [SEP] layers, from 0), ``paper_layers`` (counted
+    from 1), ``sep_short``, ``sep_long``, ``sep_even_short``, ``sep_even_long``, ``long_tokens``,
+    ``short_tokens``, ``uniform_short``, ``uniform_long``, ``sep_verdict`` (phrase), ``stage_<early|middle|deep>``
+    (phrase: which layers of each of Clark's stages show Clark's pattern on the long pair, see
+    :func:`clark_layer`), ``stages_agree`` (how many stages show it in every layer), ``agree_sentence``.
     """
     n = long.n_layers
     mid = clark_layers(n)
@@ -145,44 +235,44 @@ def clark_facts(short: LayerShares, long: LayerShares, long_tokens: int) -> dict
         "paper_layers": _paper_layers(mid),
         "sep_short": pct(sep_short),
         "sep_long": pct(sep_long),
+        "sep_even_short": pct(short.even("sep")),
+        "sep_even_long": pct(long.even("sep")),
         "long_tokens": str(long_tokens),
         "short_tokens": f"{short.mean_tokens:.1f}",
         "uniform_short": pct(short.special_uniform),
         "uniform_long": pct(long.special_uniform),
     }
     if sep_long > 0.5:
-        verdict = (
-            f"長い入力でも Attention の半分以上（{pct(sep_long)}）が [SEP] に向かい、"
-            "Clark らの BERT-base と同じ結果です"
-        )
+        verdict = "Clark らの BERT-base と同じく、長い入力でも半分を超えています"
     else:
-        verdict = (
-            f"長い 2 文で [SEP] に向かう割合は {pct(sep_long)}（短い例文では {pct(sep_short)}）で、"
-            "Clark らの「半分以上」には届きません。"
-        )
+        verdict = "Clark らの「半分以上」には届きません"
+        if sep_long < ABOVE_EVEN * long.even("sep"):
+            verdict += "。長い入力では均等に配った場合とほとんど変わらず、[SEP] は置き場になっていません"
         if sep_short > sep_long + 0.05:
-            verdict += "短い例文で多く見えた分の一部は、特殊トークンがトークン全体に占める割合が大きいせいです。"
-        if sep_long < 0.1:
-            verdict += "このモデルでは、[SEP] は大きな置き場になっていないということです"
-        else:
-            verdict += "このモデルでは、[SEP] は BERT-base ほど大きな置き場ではないということです"
+            verdict += "。短い例文で多めに見えるのは、トークンが少ないぶん [SEP] の占める割合が大きいからです"
     out["sep_verdict"] = Md(verdict)
     agree = 0
     for stage, layers in clark_stages(n).items():
-        m = long.mean_over(layers)
         expected = CLARK_STAGE[stage]
-        among: tuple[Category, ...] = ("cls", "sep", "punct")
-        top = max(among, key=lambda c: m[i(c)])
-        numbers = "、".join(f"{CATEGORY_LABELS[c]} {pct(m[i(c)])}" for c in among)
-        if top == expected:
+        verdicts = {layer: clark_layer(long.shares[layer], long.uniform, expected) for layer in layers}  # type: ignore[arg-type]
+        ok = [layer for layer, (yes, _) in verdicts.items() if yes]
+        head = f"{STAGE_LABELS[stage]}（{layer_range(layers)}、Clark らでは「{CATEGORY_LABELS[expected]}」）："
+        if len(ok) == len(layers):
             agree += 1
-            tail = f"Clark らと同じく「{CATEGORY_LABELS[expected]}」がいちばん多くなっています"
+            text = f"どの層でも「{CATEGORY_LABELS[expected]}」がはっきりいちばん多く、均等に配った場合も上回ります"
         else:
-            tail = (
-                f"Clark らの「{CATEGORY_LABELS[expected]}」ではなく「{CATEGORY_LABELS[top]}」がいちばん多くなっています"
-            )
-        out[f"stage_{stage}"] = Md(f"{STAGE_LABELS[stage]}（{layer_range(layers)}）：{numbers}。{tail}")
+            misses = "。".join(f"Layer {layer} では {why}" for layer, (yes, why) in verdicts.items() if not yes)
+            text = (f"Clark らと同じ形なのは {_layers(ok)} だけです。" if ok else "同じ形の層はありません。") + misses
+        out[f"stage_{stage}"] = Md(head + text)
     out["stages_agree"] = str(agree)
+    out["agree_sentence"] = Md(
+        "3 段階のすべてで、Clark らの BERT-base と同じ相手がはっきりいちばん多くなりました"
+        if agree == 3
+        else f"段階のどの層でも Clark らと同じ形になったのは、3 段階のうち {agree} 段階です。"
+        "このモデルは、Clark らの BERT-base と同じパターンを示していません"
+        if agree == 0
+        else f"段階のどの層でも Clark らと同じ形になったのは、3 段階のうち {agree} 段階だけです"
+    )
     return out
 
 
@@ -294,6 +384,35 @@ def rollout_facts(result: AttentionResult, residual: float = RESIDUAL) -> dict[s
     }
 
 
+def norm_facts(summary: NormSummary) -> dict[str, str]:
+    """The norm-based view (Kobayashi et al. 2020) beside the weights and rollout, on one input.
+
+    Keys: ``layer`` (the layer drawn: most raw weight on [CLS] and [SEP]), ``raw``, ``norm``, ``roll`` (that
+    layer's share on [CLS] and [SEP] in each view), ``f_special``, ``f_other`` (mean size of the vectors
+    [CLS]/[SEP] and the other tokens offer there), ``f_ratio``, ``series_raw``, ``series_norm``, ``verdict``.
+    """
+    k = summary.layer
+    ratio = summary.f_other[k] / summary.f_special[k]
+    shrinks = bool((summary.norm < summary.raw).all())
+    return {
+        "layer": str(k),
+        "raw": pct(summary.raw[k]),
+        "norm": pct(summary.norm[k]),
+        "roll": pct(summary.rollout[k]),
+        "f_special": f"{summary.f_special[k]:.2f}",
+        "f_other": f"{summary.f_other[k]:.2f}",
+        "f_ratio": f"{ratio:.1f}",
+        "series_raw": _series(summary.raw),
+        "series_norm": _series(summary.norm),
+        "verdict": Md(
+            "どの層でも、ノルムで測ると [CLS] と [SEP] の割合は重みより小さくなります。"
+            "大きな重みが集まっていても、運ばれる量は少ないということです"
+            if shrinks
+            else "層によっては、ノルムで測っても [CLS] と [SEP] の割合が重みより小さくなりません"
+        ),
+    }
+
+
 def glue_page(loaded: LoadedModel | None = None) -> Any:
     """Glue everything chapter 4 states; return the model note."""
     loaded = loaded or load_model()
@@ -305,9 +424,10 @@ def glue_page(loaded: LoadedModel | None = None) -> Any:
     glue_value("n_singles", len(sentences.singles))
     glue_value("n_pairs", len(sentences.pairs))
     glue_figure("fig_layer_shares", plot_layer_shares(facts.shares, model_name=loaded.info.name))
-    title = f"長い 2 文（{facts.long_tokens} トークン）での Attention の行き先"
+    title = f"2 段落の長い入力（{facts.long_tokens} トークン）での Attention の行き先"
     glue_figure("fig_long_shares", plot_layer_shares(facts.long_shares, model_name=loaded.info.name, title=title))
-    glue_markdown("clark_table", clark_table(facts.shares, facts.long_shares))
+    glue_markdown("clark_table", clark_table(facts.long_shares))
+    glue_markdown("share_table", share_table(facts.shares))
     glue_value("pair_layers", pair_layers(loaded.info.layers))
     single = attend(sentences.demo_single, model=loaded)
     # the page's shown cell picks the same layer: contrast_heads(single, layer=single.n_layers // 2)
@@ -316,4 +436,8 @@ def glue_page(loaded: LoadedModel | None = None) -> Any:
     glue_facts(map_facts(stats), "hm")
     glue_facts(role_facts(stats), "hm")
     glue_facts(rollout_facts(single), "ro")
+    normed = attend_norms(sentences.demo_single, model=loaded)
+    summary = norm_summary(normed, kinds_of(single).special)
+    glue_facts(norm_facts(summary), "nv")
+    glue_figure("fig_norms", norm_figure(normed, summary))
     return banner
