@@ -70,4 +70,8 @@ def test_the_decomposition_rebuilds_the_models_attention_output(loaded):
         np.testing.assert_allclose(result.f_norms[k], np.linalg.norm(f, axis=-1), rtol=1e-9)
     # per-head norms are the weights times the sizes of the vectors they multiply
     np.testing.assert_allclose(result.per_head, result.weights * result.f_norms[:, :, None, :], rtol=1e-9)
-    assert result.tokens[0] == "[CLS]" and result.summed.shape == (result.n_layers, len(result.tokens), len(result.tokens))
+    assert result.tokens[0] == "[CLS]" and result.summed.shape == (
+        result.n_layers,
+        len(result.tokens),
+        len(result.tokens),
+    )

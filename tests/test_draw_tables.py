@@ -10,7 +10,9 @@ from attnviz.draw.tables import clark_table, matrix_table, share_table, token_ta
 
 def _shares(rows) -> LayerShares:
     uniform = np.array([0.05, 0.1, 0.2, 0.05, 0.6])
-    return LayerShares(shares=np.array(rows, dtype=float), n_inputs=1, mean_tokens=10.0, special_uniform=0.15, uniform=uniform)
+    return LayerShares(
+        shares=np.array(rows, dtype=float), n_inputs=1, mean_tokens=10.0, special_uniform=0.15, uniform=uniform
+    )
 
 
 def test_clark_table_rows_are_layers_with_the_even_spread():

@@ -37,9 +37,9 @@ __all__ = [
     "clark_layers",
     "clark_stages",
     "contrast_heads",
+    "even_spread",
     "layer_groups",
     "layer_shares",
-    "even_spread",
     "shares_by_head",
     "target_masks",
 ]

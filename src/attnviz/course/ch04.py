@@ -9,16 +9,27 @@ chapter 6 restates it (:mod:`attnviz.course.ch06`). Glued names: ``shares_*`` (:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from ..core.attention import AttentionResult, attend
-from ..core.fmt import layer_range, pct
-from ..core.heads import BROAD_ENTROPY, ROLE_THRESHOLD, ROLES, HeadStats, find_head, label_counts, measure_heads
+from ..core.controls import CHOICES, ControlRun, course_controls
+from ..core.fmt import head_name, layer_range, pct
+from ..core.heads import (
+    BROAD_ENTROPY,
+    ROLE_THRESHOLD,
+    ROLES,
+    HeadStats,
+    find_head,
+    label_counts,
+    label_heads,
+    measure_heads,
+)
 from ..core.models import LoadedModel, load_model
-from ..core.norms import NormSummary, attend_norms, norm_summary
+from ..core.norms import NormResult, NormSummary, attend_norms, norm_summary
 from ..core.rollout import RESIDUAL, rollout_summary
 from ..core.sentences import course_results, course_sentences, long_pair_result
 from ..core.shares import (
@@ -33,7 +44,8 @@ from ..core.shares import (
     layer_shares,
 )
 from ..core.tokens import kinds_of
-from ..draw.labels import CATEGORY_LABELS, STAGE_LABELS
+from ..draw.controls import controls_figure
+from ..draw.labels import CATEGORY_LABELS, CHOICE_TABLE, ROLE_TABLE, STAGE_LABELS
 from ..draw.norms import norm_figure
 from ..draw.shares import plot_layer_shares
 from ..draw.tables import clark_table, share_table
@@ -45,11 +57,13 @@ __all__ = [
     "LayerFacts",
     "clark_facts",
     "contrast_facts",
+    "control_facts",
     "describe_layer_shares",
     "glue_page",
     "layer_facts",
     "map_facts",
     "norm_facts",
+    "norm_view",
     "role_facts",
     "rollout_facts",
 ]
@@ -174,6 +188,26 @@ def describe_layer_shares(shares: LayerShares) -> dict[str, str]:
         if shape_of(rest) == "層が深くなるにつれて増えていきます"
         else "少なくともこのモデルでは、「深い層ほど単語どうしをたくさん見る」とは言えません"
     )
+    out["rest_shape"] = Md(shape_of(rest))
+    crowded = {
+        c: [layer for layer, v in enumerate(shares.of(c)) if v >= ABOVE_EVEN * shares.even(c)] for c in ("sep", "punct")
+    }
+    if not crowded["sep"] and not crowded["punct"]:
+        out["takeaway_sep_punct"] = Md(
+            f"[SEP]（均等なら {pct(shares.even('sep'))}）と句読点（均等なら {pct(shares.even('punct'))}）"
+            "に向かう割合は、どの層でも均等に配った場合を上回りません。"
+            "このモデルでは、この 2 つは特別な置き場になっていません"
+        )
+    else:
+        out["takeaway_sep_punct"] = Md(
+            "均等に配った場合を上回るのは、"
+            + "、".join(
+                f"{CATEGORY_LABELS[c]}（均等なら {pct(shares.even(c))}）は {_layers(crowded[c])}"
+                if crowded[c]
+                else f"{CATEGORY_LABELS[c]}（均等なら {pct(shares.even(c))}）はどの層でもなし"
+                for c in ("sep", "punct")
+            )
+        )
     ratios = {c: shares.of(c).max() / shares.even(c) for c in ("cls", "sep", "punct")}
     top = max(ratios, key=lambda c: ratios[c])
     out["takeaway_top"] = Md(
@@ -202,16 +236,24 @@ def clark_layer(m: np.ndarray, uniform: np.ndarray, expected: Category) -> tuple
     among: tuple[Category, ...] = ("cls", "sep", "punct")
     ranked = sorted(among, key=lambda c: -m[i(c)])
     exp, exp_share, even = CATEGORY_LABELS[expected], m[i(expected)], uniform[i(expected)]
-    if ranked[0] != expected:
-        top = ranked[0]
-        return False, f"{CATEGORY_LABELS[top]}（{pct(m[i(top)])}）のほうが {exp}（{pct(exp_share)}）より多い"
-    second = ranked[1]
-    if exp_share - m[i(second)] <= TIE:
-        return False, (
-            f"{exp}（{pct(exp_share)}）と {CATEGORY_LABELS[second]}（{pct(m[i(second)])}）がほぼ同じで、引き分け"
-        )
+    rival = ranked[0] if ranked[0] != expected else ranked[1]
+    versus = "より少ない" if exp_share < even / ABOVE_EVEN else "と変わらない"
     if exp_share < ABOVE_EVEN * even:
-        return False, f"{exp} は {pct(exp_share)} で、均等に配った場合（{pct(even)}）と変わらない"
+        low = f"{exp}は均等に配った場合（{pct(even)}）{versus}"
+    else:
+        low = ""
+    if abs(exp_share - m[i(rival)]) <= TIE:
+        return False, (
+            f"{exp}（{pct(exp_share)}）と{CATEGORY_LABELS[rival]}（{pct(m[i(rival)])}）がほぼ同じで、引き分け"
+            + (f"。しかも{low}" if low else "")
+        )
+    if ranked[0] != expected:
+        return False, (
+            f"{CATEGORY_LABELS[rival]}（{pct(m[i(rival)])}）のほうが{exp}（{pct(exp_share)}）より多い"
+            + (f"。しかも{low}" if low else "")
+        )
+    if low:
+        return False, f"{exp}（{pct(exp_share)}）はいちばん多いものの、{low}"
     return True, ""
 
 
@@ -265,6 +307,19 @@ def clark_facts(short: LayerShares, long: LayerShares, long_tokens: int) -> dict
             text = (f"Clark らと同じ形なのは {_layers(ok)} だけです。" if ok else "同じ形の層はありません。") + misses
         out[f"stage_{stage}"] = Md(head + text)
     out["stages_agree"] = str(agree)
+    out["tie"] = f"{TIE * 100:.0f} ポイント"
+    out["above_even"] = f"{ABOVE_EVEN:g}"
+    out["takeaway"] = Md(
+        "Clark らが BERT-base で見た「浅い層は [CLS]、中間の層は [SEP]、深い層は句読点」という 3 段階のうち、"
+        f"このモデルの 2 段落の入力で、段階のどの層でも同じ形になったのは {agree} 段階です（理由は④）"
+    )
+    out["why_intro"] = Md(
+        "このモデルも Clark らの BERT-base と同じ 3 段階を示しました。"
+        "それでも、モデルが違えば結果が違いうることは覚えておきましょう。違いが出る理由には、次のものがあります。"
+        if agree == 3
+        else "このモデルが Clark らの BERT-base と同じ形にならないのは、おかしなことではありません。"
+        "理由として、次のことが考えられます。"
+    )
     out["agree_sentence"] = Md(
         "3 段階のすべてで、Clark らの BERT-base と同じ相手がはっきりいちばん多くなりました"
         if agree == 3
@@ -299,15 +354,20 @@ def layer_facts(loaded: LoadedModel) -> LayerFacts:
 # --- differences between heads; the head map; rollout -----------------------------------------------
 
 
-def contrast_facts(contrast: HeadContrast) -> dict[str, str]:
-    """Keys ``layer``, ``special_head``, ``special_share``, ``word_head``, ``word_share``."""
-    return {
+def contrast_facts(contrast: HeadContrast, labels: np.ndarray | None = None) -> dict[str, str]:
+    """Keys ``layer``, ``special_head``, ``special_share``, ``word_head``, ``word_share``; with the head map's
+    ``labels`` (:func:`~attnviz.core.heads.label_heads`) also ``special_role`` and ``word_role``."""
+    out = {
         "layer": str(contrast.layer),
         "special_head": str(contrast.special_head),
         "special_share": pct(contrast.special_share),
         "word_head": str(contrast.word_head),
         "word_share": pct(contrast.word_share),
     }
+    if labels is not None:
+        out["special_role"] = ROLE_TABLE[labels[contrast.layer, contrast.special_head]].name_ja
+        out["word_role"] = ROLE_TABLE[labels[contrast.layer, contrast.word_head]].name_ja
+    return out
 
 
 def map_facts(stats: HeadStats, threshold: float = ROLE_THRESHOLD, broad: float = BROAD_ENTROPY) -> dict[str, str]:
@@ -413,6 +473,76 @@ def norm_facts(summary: NormSummary) -> dict[str, str]:
     }
 
 
+def _head_list(run: ControlRun, labels: np.ndarray, heads: list[tuple[int, int]], limit: int = 4) -> str:
+    items = []
+    for layer, head in heads[:limit]:
+        before, after = run.picked(layer, head)
+        role = ROLE_TABLE[labels[layer, head]].name_ja
+        items.append(f"{head_name(layer, head)}（役割：{role}）が「{before}」→「{after}」")
+    more = f"、ほか {len(heads) - limit} 個" if len(heads) > limit else ""
+    return "、".join(items) + more
+
+
+def control_facts(runs: Sequence[ControlRun], labels: np.ndarray) -> dict[str, str]:
+    """What every head did in each control (:mod:`attnviz.core.controls`), with each named head's role.
+
+    ``labels`` are :func:`~attnviz.core.heads.label_heads`'s labels. Keys per control ``<name>``
+    (``shuffle``, ``nonsense``, ``swap``): ``<name>_original``, ``<name>_control``, ``<name>_query``,
+    ``<name>_<choice>`` (count of heads) for every choice, ``<name>_heads`` (phrase: the heads that did
+    not park, by choice, with their roles). For the swap also ``swap_animal`` (heads whose strongest line
+    from "it" went to "animal"), ``swap_moved`` (how many of them went to "street" in the control) and
+    ``swap_verdict``.
+    """
+    out: dict[str, str] = {}
+    for run in runs:
+        n = run.name
+        out[f"{n}_original"] = run.original.sentence_a
+        out[f"{n}_control"] = run.control.sentence_a
+        out[f"{n}_query"] = run.query
+        parts = []
+        for choice in CHOICES:
+            out[f"{n}_{choice}"] = str(run.count(choice))
+            if choice == "park":
+                continue
+            heads = [(int(a), int(b)) for a, b in zip(*np.nonzero(run.choices == choice), strict=True)]
+            if heads:
+                parts.append(f"**{CHOICE_TABLE[choice].name_ja}**：{_head_list(run, labels, heads)}")
+        fixed = run.count("park") + run.count("position")
+        out[f"{n}_verdict"] = Md(
+            f"全 {run.choices.size} ヘッドのうち {fixed} 個の線は、置き場か位置で決まっていて、単語についていったのは "
+            f"{run.count('word')} 個です"
+        )
+        out[f"{n}_heads"] = Md("。".join(parts) if parts else "置き場以外を見たヘッドはありません")
+        if n == "swap":
+            animal = [
+                (layer, head) for layer, head in np.ndindex(run.choices.shape) if run.picked(layer, head)[0] == "animal"
+            ]
+            moved = [h for h in animal if run.picked(*h)[1] == "street"]
+            stayed = [h for h in animal if run.picked(*h)[1] == "animal"]
+            out["swap_animal"] = Md(
+                "、".join(f"{head_name(a, b)}（役割：{ROLE_TABLE[labels[a, b]].name_ja}）" for a, b in animal)
+                or "ありません"
+            )
+            out["swap_n_animal"] = str(len(animal))
+            out["swap_moved"] = str(len(moved))
+            out["swap_verdict"] = Md(
+                f'"wide" に変えた文では、そのうち {len(stayed)} 個が "animal" を見続け、'
+                '"street" へ移ったヘッドはありませんでした'
+                if animal and not moved
+                else f'そのうち {len(moved)} 個が、"wide" に変えた文で "street" へ移りました'
+                if moved
+                else '"it" から "animal" に最も強い線を引くヘッドは、この入力ではありません'
+            )
+    return out
+
+
+def norm_view(loaded: LoadedModel) -> tuple[NormResult, NormSummary]:
+    """The norm-based view of the demo sentence (chapters 4 and 6 state it)."""
+    sentence = course_sentences().demo_single
+    normed = attend_norms(sentence, model=loaded)
+    return normed, norm_summary(normed, kinds_of(attend(sentence, model=loaded)).special)
+
+
 def glue_page(loaded: LoadedModel | None = None) -> Any:
     """Glue everything chapter 4 states; return the model note."""
     loaded = loaded or load_model()
@@ -430,14 +560,22 @@ def glue_page(loaded: LoadedModel | None = None) -> Any:
     glue_markdown("share_table", share_table(facts.shares))
     glue_value("pair_layers", pair_layers(loaded.info.layers))
     single = attend(sentences.demo_single, model=loaded)
-    # the page's shown cell picks the same layer: contrast_heads(single, layer=single.n_layers // 2)
-    glue_facts(contrast_facts(contrast_heads(single, layer=single.n_layers // 2)), "diff")
     stats, _ = measure_heads(model=loaded)
+    labels, _ = label_heads(stats)
+    # the page's shown cell picks the same layer: contrast_heads(single, layer=single.n_layers // 2)
+    glue_facts(contrast_facts(contrast_heads(single, layer=single.n_layers // 2), labels), "diff")
     glue_facts(map_facts(stats), "hm")
     glue_facts(role_facts(stats), "hm")
     glue_facts(rollout_facts(single), "ro")
-    normed = attend_norms(sentences.demo_single, model=loaded)
-    summary = norm_summary(normed, kinds_of(single).special)
+    normed, summary = norm_view(loaded)
     glue_facts(norm_facts(summary), "nv")
     glue_figure("fig_norms", norm_figure(normed, summary))
+    runs = course_controls(loaded)
+    glue_facts(control_facts(runs, labels), "ctl")
+    titles = [
+        f'① 語順を入れ替える："{runs[0].query}" から（{runs[0].control.sentence_a}）',
+        f'② 内容語を無意味な語に："{runs[1].query}" から（{runs[1].control.sentence_a}）',
+        f'③ 1 語だけ替える（tired → wide）："{runs[2].query}" から',
+    ]
+    glue_figure("fig_controls", controls_figure(runs, labels, titles))
     return banner

@@ -2,13 +2,15 @@
 
 The facts are chapter 4's and chapter 5's own functions (:func:`attnviz.course.ch04.layer_facts`,
 :func:`attnviz.course.ch05.pronoun_facts`), glued under this page's names: ``sum_*``, ``sum_clark_*``,
-``sum_it_*``.
+``sum_it_*``, and chapter 4's norm-based view and swap control: ``sum_nv_*``, ``sum_ctl_*``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from ..core.controls import course_controls
+from ..core.heads import label_heads, measure_heads
 from ..core.models import LoadedModel, load_model
 from . import ch04, ch05
 from .banner import start_page
@@ -25,4 +27,9 @@ def glue_page(loaded: LoadedModel | None = None) -> Any:
     glue_facts(facts.described, "sum")
     glue_facts(facts.clark, "sum_clark")
     glue_facts(ch05.pronoun_facts(loaded), "sum_it")
+    _, summary = ch04.norm_view(loaded)
+    glue_facts(ch04.norm_facts(summary), "sum_nv")
+    stats, _ = measure_heads(model=loaded)
+    labels, _ = label_heads(stats)
+    glue_facts(ch04.control_facts(course_controls(loaded), labels), "sum_ctl")
     return banner

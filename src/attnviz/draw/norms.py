@@ -37,7 +37,11 @@ def norm_figure(result: NormResult, summary: NormSummary, layer: int | None = No
     fig.colorbar(image, ax=fig.axes, shrink=0.5, label="行の合計 = 1")
     ax = fig.add_subplot(grid[1, :])
     x = np.arange(len(summary.raw))
-    bars = [("Attention の重み", summary.raw, "#0072B2"), ("ノルム", summary.norm, "#D55E00"), ("rollout", summary.rollout, "#9A9A9A")]
+    bars = [
+        ("Attention の重み", summary.raw, "#0072B2"),
+        ("ノルム", summary.norm, "#D55E00"),
+        ("rollout", summary.rollout, "#9A9A9A"),
+    ]
     for k, (label, values, color) in enumerate(bars):
         ax.bar(x + (k - 1) * 0.26, values, width=0.26, color=color, label=label)
         for xi, v in zip(x, values, strict=True):
