@@ -23,6 +23,7 @@ from ..core.heads import (
     ROLE_THRESHOLD,
     ROLES,
     HeadStats,
+    Label,
     find_head,
     label_counts,
     label_heads,
@@ -208,8 +209,9 @@ def describe_layer_shares(shares: LayerShares) -> dict[str, str]:
                 for c in ("sep", "punct")
             )
         )
-    ratios = {c: shares.of(c).max() / shares.even(c) for c in ("cls", "sep", "punct")}
-    top = max(ratios, key=lambda c: ratios[c])
+    gathering: tuple[Category, ...] = ("cls", "sep", "punct")
+    ratios = {c: shares.of(c).max() / shares.even(c) for c in gathering}
+    top: Category = max(gathering, key=lambda c: ratios[c])
     out["takeaway_top"] = Md(
         f"{CATEGORY_LABELS[top]} には最大で {pct(shares.of(top).max())}（Layer {shares.peak_layer(top)}）が向かい、"
         f"均等に配った場合（{pct(shares.even(top))}）の約 {ratios[top]:.0f} 倍です"
@@ -354,6 +356,12 @@ def layer_facts(loaded: LoadedModel) -> LayerFacts:
 # --- differences between heads; the head map; rollout -----------------------------------------------
 
 
+def _role(labels: np.ndarray, layer: int, head: int) -> str:
+    """A head's label (:func:`~attnviz.core.heads.label_heads`) as the head map names it."""
+    label: Label = labels[layer, head]
+    return ROLE_TABLE[label].name_ja
+
+
 def contrast_facts(contrast: HeadContrast, labels: np.ndarray | None = None) -> dict[str, str]:
     """Keys ``layer``, ``special_head``, ``special_share``, ``word_head``, ``word_share``; with the head map's
     ``labels`` (:func:`~attnviz.core.heads.label_heads`) also ``special_role`` and ``word_role``."""
@@ -365,8 +373,8 @@ def contrast_facts(contrast: HeadContrast, labels: np.ndarray | None = None) -> 
         "word_share": pct(contrast.word_share),
     }
     if labels is not None:
-        out["special_role"] = ROLE_TABLE[labels[contrast.layer, contrast.special_head]].name_ja
-        out["word_role"] = ROLE_TABLE[labels[contrast.layer, contrast.word_head]].name_ja
+        out["special_role"] = _role(labels, contrast.layer, contrast.special_head)
+        out["word_role"] = _role(labels, contrast.layer, contrast.word_head)
     return out
 
 
@@ -477,7 +485,7 @@ def _head_list(run: ControlRun, labels: np.ndarray, heads: list[tuple[int, int]]
     items = []
     for layer, head in heads[:limit]:
         before, after = run.picked(layer, head)
-        role = ROLE_TABLE[labels[layer, head]].name_ja
+        role = _role(labels, layer, head)
         items.append(f"{head_name(layer, head)}（役割：{role}）が「{before}」→「{after}」")
     more = f"、ほか {len(heads) - limit} 個" if len(heads) > limit else ""
     return "、".join(items) + more
@@ -520,8 +528,7 @@ def control_facts(runs: Sequence[ControlRun], labels: np.ndarray) -> dict[str, s
             moved = [h for h in animal if run.picked(*h)[1] == "street"]
             stayed = [h for h in animal if run.picked(*h)[1] == "animal"]
             out["swap_animal"] = Md(
-                "、".join(f"{head_name(a, b)}（役割：{ROLE_TABLE[labels[a, b]].name_ja}）" for a, b in animal)
-                or "ありません"
+                "、".join(f"{head_name(a, b)}（役割：{_role(labels, a, b)}）" for a, b in animal) or "ありません"
             )
             out["swap_n_animal"] = str(len(animal))
             out["swap_moved"] = str(len(moved))

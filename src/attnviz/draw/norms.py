@@ -27,14 +27,14 @@ def norm_figure(result: NormResult, summary: NormSummary, layer: int | None = No
     ]
     fig = plt.figure(figsize=(11.0, 7.4), layout="constrained")
     grid = fig.add_gridspec(2, 3, height_ratios=[1.25, 1.0])
-    image = None
+    images = []
     for k, (matrix, title) in enumerate(views):
         ax = fig.add_subplot(grid[0, k])
-        image = _heatmap(ax, matrix, tokens, title, 1.0)
+        images.append(_heatmap(ax, matrix, tokens, title, 1.0))
         ax.set_xlabel("見られる側（キー）")
         if k == 0:
             ax.set_ylabel("見る側（クエリ）")
-    fig.colorbar(image, ax=fig.axes, shrink=0.5, label="行の合計 = 1")
+    fig.colorbar(images[0], ax=fig.axes, shrink=0.5, label="行の合計 = 1")
     ax = fig.add_subplot(grid[1, :])
     x = np.arange(len(summary.raw))
     bars = [

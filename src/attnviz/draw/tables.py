@@ -9,7 +9,7 @@ import numpy as np
 
 from ..core.attention import AttentionResult
 from ..core.fmt import pct
-from ..core.shares import CATEGORIES, CLARK_STAGE, LayerShares, clark_stages
+from ..core.shares import CATEGORIES, CLARK_STAGE, Category, LayerShares, clark_stages
 from .labels import CATEGORY_LABELS, STAGE_LABELS
 
 __all__ = ["clark_table", "matrix_table", "share_table", "token_table"]
@@ -64,13 +64,13 @@ def clark_table(long: LayerShares) -> str:
     """Clark et al.'s three stages layer by layer: [CLS], [SEP] and punctuation on the long input, with the
     share an even spread over the same tokens would give in the header."""
     i = CATEGORIES.index
-    among = ("cls", "sep", "punct")
-    even = " | ".join(f"{CATEGORY_LABELS[c]}（均等なら {pct(long.even(c))}）" for c in among)  # type: ignore[arg-type]
+    among: tuple[Category, ...] = ("cls", "sep", "punct")
+    even = " | ".join(f"{CATEGORY_LABELS[c]}（均等なら {pct(long.even(c))}）" for c in among)
     rows = [f"| 段階 | Layer | Clark らの BERT-base で多い相手 | {even} |", "|---|---|---|---|---|---|"]
     for stage, layers in clark_stages(long.n_layers).items():
         expected = CATEGORY_LABELS[CLARK_STAGE[stage]]
         label = "「.」と「,」" if CLARK_STAGE[stage] == "punct" else expected
         for layer in layers:
-            cells = " | ".join(pct(long.shares[layer, i(c)]) for c in among)  # type: ignore[arg-type]
+            cells = " | ".join(pct(long.shares[layer, i(c)]) for c in among)
             rows.append(f"| {STAGE_LABELS[stage]} | Layer {layer} | {label} | {cells} |")
     return "\n".join(rows)
