@@ -110,7 +110,11 @@ def test_clark_facts_do_not_count_a_tie_or_a_stage_carried_by_one_layer():
         "Layer 5 では 句読点（14%）と[CLS]（14%）がほぼ同じで、引き分け。"
         "しかも句読点は均等に配った場合（16%）と変わらない"
     )
-    assert "このモデルは、Clark らの BERT-base と同じパターンを示していません" in f["agree_sentence"]
+    assert f["agree_sentence"] == (
+        "その段階のすべての層で Clark らと同じ形になった段階は、1 つもありません。"
+        "このモデルは、Clark らの BERT-base と同じパターンを示していません"
+    )
+    assert f["takeaway"].endswith("このモデルの 2 段落の入力では、どの段階にも見られません（理由は④）")
     assert f["sep_verdict"].startswith(
         "Clark らの「半分以上」には届きません。長い入力では均等に配った場合とほとんど変わらず"
     )

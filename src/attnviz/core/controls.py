@@ -100,18 +100,19 @@ def classify(original: np.ndarray, control: np.ndarray, a: TokenView, b: TokenVi
 
 
 def shuffled(sentence: str, seed: int = SEED) -> str:
-    """The words of a sentence in a seeded random order, the final period kept last.
+    """The words of a sentence in a seeded random order (lower case, the first one capitalised), the period last.
 
     >>> shuffled("The cat sat on the mat.", seed=7) != "The cat sat on the mat."
     True
     """
     body, end = (sentence[:-1], ".") if sentence.endswith(".") else (sentence, "")
-    words = body.split()
+    words = body.lower().split()
     rng = random.Random(seed)
     order = words[:]
     while order == words:
         rng.shuffle(order)
-    return " ".join(order) + end
+    text = " ".join(order)
+    return text[:1].upper() + text[1:] + end
 
 
 @dataclass(frozen=True, eq=False)

@@ -1,10 +1,12 @@
-"""Chapter 4 (実演): where attention goes per layer, beside Clark et al. (2019); heads; rollout.
+"""Chapter 4 (実演): where attention goes per layer, next to an even spread and beside Clark et al. (2019);
+heads and their roles; controls (position or word?); rollout; the norm-based view (Kobayashi et al. 2020).
 
 :func:`layer_facts` measures the course sentences and the long pair once and states the result;
 chapter 6 restates it (:mod:`attnviz.course.ch06`). Glued names: ``shares_*`` (:func:`describe_layer_shares`),
 ``clark_*`` (:func:`clark_facts`), ``n_singles``, ``n_pairs``, ``fig_layer_shares``, ``fig_long_shares``,
-``clark_table``, ``pair_layers``, ``diff_*`` (:func:`contrast_facts`), ``hm_*`` (:func:`map_facts`,
-:func:`role_facts`), ``ro_*`` (:func:`rollout_facts`).
+``share_table``, ``clark_table``, ``pair_layers``, ``diff_*`` (:func:`contrast_facts`), ``hm_*``
+(:func:`map_facts`, :func:`role_facts`), ``ro_*`` (:func:`rollout_facts`), ``nv_*`` and ``fig_norms``
+(:func:`norm_facts`), ``ctl_*`` and ``fig_controls`` (:func:`control_facts`).
 """
 
 from __future__ import annotations
@@ -311,9 +313,14 @@ def clark_facts(short: LayerShares, long: LayerShares, long_tokens: int) -> dict
     out["stages_agree"] = str(agree)
     out["tie"] = f"{TIE * 100:.0f} ポイント"
     out["above_even"] = f"{ABOVE_EVEN:g}"
+    pattern = "Clark らが BERT-base で見た「浅い層は [CLS]、中間の層は [SEP]、深い層は句読点」という 3 段階は、"
     out["takeaway"] = Md(
-        "Clark らが BERT-base で見た「浅い層は [CLS]、中間の層は [SEP]、深い層は句読点」という 3 段階のうち、"
-        f"このモデルの 2 段落の入力で、段階のどの層でも同じ形になったのは {agree} 段階です（理由は④）"
+        pattern
+        + (
+            "このモデルの 2 段落の入力では、どの段階にも見られません（理由は④）"
+            if agree == 0
+            else f"このモデルの 2 段落の入力では、3 段階のうち {agree} 段階で、その段階のすべての層に見られます"
+        )
     )
     out["why_intro"] = Md(
         "このモデルも Clark らの BERT-base と同じ 3 段階を示しました。"
@@ -325,10 +332,10 @@ def clark_facts(short: LayerShares, long: LayerShares, long_tokens: int) -> dict
     out["agree_sentence"] = Md(
         "3 段階のすべてで、Clark らの BERT-base と同じ相手がはっきりいちばん多くなりました"
         if agree == 3
-        else f"段階のどの層でも Clark らと同じ形になったのは、3 段階のうち {agree} 段階です。"
+        else "その段階のすべての層で Clark らと同じ形になった段階は、1 つもありません。"
         "このモデルは、Clark らの BERT-base と同じパターンを示していません"
         if agree == 0
-        else f"段階のどの層でも Clark らと同じ形になったのは、3 段階のうち {agree} 段階だけです"
+        else f"その段階のすべての層で Clark らと同じ形になったのは、3 段階のうち {agree} 段階だけです"
     )
     return out
 
@@ -359,7 +366,7 @@ def layer_facts(loaded: LoadedModel) -> LayerFacts:
 def _role(labels: np.ndarray, layer: int, head: int) -> str:
     """A head's label (:func:`~attnviz.core.heads.label_heads`) as the head map names it."""
     label: Label = labels[layer, head]
-    return ROLE_TABLE[label].name_ja
+    return ROLE_TABLE[label].name_ja.split("（")[0]
 
 
 def contrast_facts(contrast: HeadContrast, labels: np.ndarray | None = None) -> dict[str, str]:
@@ -573,6 +580,8 @@ def glue_page(loaded: LoadedModel | None = None) -> Any:
     glue_facts(contrast_facts(contrast_heads(single, layer=single.n_layers // 2), labels), "diff")
     glue_facts(map_facts(stats), "hm")
     glue_facts(role_facts(stats), "hm")
+    # an even spread gives any one position (the previous token, the next, itself) 1/T of a row
+    glue_value("hm_even_position", pct(float(np.mean([1 / len(r.tokens) for r in course_results(loaded)]))))
     glue_facts(rollout_facts(single), "ro")
     normed, summary = norm_view(loaded)
     glue_facts(norm_facts(summary), "nv")
