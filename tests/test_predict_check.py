@@ -46,4 +46,4 @@ def test_built_page_hides_the_answer_and_prints_numbers(chapter):
         assert not d.has_attr("open")
         answer = d.select_one(".sd-summary-content").get_text(" ", strip=True)
         checked = answer.split("答え合わせ", 1)[1]
-        assert re.search(r"\d+%", checked), checked
+        assert re.search(r"\d", checked), checked  # the glued numbers are printed (shares or counts)
