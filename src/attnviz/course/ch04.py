@@ -68,6 +68,7 @@ __all__ = [
     "norm_facts",
     "norm_view",
     "role_facts",
+    "role_name",
     "rollout_facts",
 ]
 
@@ -363,7 +364,7 @@ def layer_facts(loaded: LoadedModel) -> LayerFacts:
 # --- differences between heads; the head map; rollout -----------------------------------------------
 
 
-def _role(labels: np.ndarray, layer: int, head: int) -> str:
+def role_name(labels: np.ndarray, layer: int, head: int) -> str:
     """A head's label (:func:`~attnviz.core.heads.label_heads`) as the head map names it."""
     label: Label = labels[layer, head]
     return ROLE_TABLE[label].name_ja.split("（")[0]
@@ -380,8 +381,8 @@ def contrast_facts(contrast: HeadContrast, labels: np.ndarray | None = None) -> 
         "word_share": pct(contrast.word_share),
     }
     if labels is not None:
-        out["special_role"] = _role(labels, contrast.layer, contrast.special_head)
-        out["word_role"] = _role(labels, contrast.layer, contrast.word_head)
+        out["special_role"] = role_name(labels, contrast.layer, contrast.special_head)
+        out["word_role"] = role_name(labels, contrast.layer, contrast.word_head)
     return out
 
 
@@ -492,7 +493,7 @@ def _head_list(run: ControlRun, labels: np.ndarray, heads: list[tuple[int, int]]
     items = []
     for layer, head in heads[:limit]:
         before, after = run.picked(layer, head)
-        role = _role(labels, layer, head)
+        role = role_name(labels, layer, head)
         items.append(f"{head_name(layer, head)}（役割：{role}）が「{before}」→「{after}」")
     more = f"、ほか {len(heads) - limit} 個" if len(heads) > limit else ""
     return "、".join(items) + more
@@ -535,7 +536,7 @@ def control_facts(runs: Sequence[ControlRun], labels: np.ndarray) -> dict[str, s
             moved = [h for h in animal if run.picked(*h)[1] == "street"]
             stayed = [h for h in animal if run.picked(*h)[1] == "animal"]
             out["swap_animal"] = Md(
-                "、".join(f"{head_name(a, b)}（役割：{_role(labels, a, b)}）" for a, b in animal) or "ありません"
+                "、".join(f"{head_name(a, b)}（役割：{role_name(labels, a, b)}）" for a, b in animal) or "ありません"
             )
             out["swap_n_animal"] = str(len(animal))
             out["swap_moved"] = str(len(moved))
