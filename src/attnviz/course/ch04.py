@@ -110,7 +110,7 @@ def versus_even(values: np.ndarray, even: float) -> str:
         parts.append(f"少ないのは {_layers(less)}")
     if same:
         parts.append(f"ほぼ同じなのは {_layers(same)}")
-    return f"均等に配った場合（{pct(even)}）より" + "、".join(parts) + "です"
+    return f"均等に配った場合（{pct(even)}）より" + "、".join(parts) + " です"
 
 
 def shape_of(values: np.ndarray, tol: float = 0.03) -> str:
