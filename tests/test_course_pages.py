@@ -45,7 +45,7 @@ def glued(monkeypatch, loaded):
 
 
 def test_the_patterns_find_every_kind_of_reference():
-    assert pasted("04_demo") >= {"model_last_layer", "shares_shallow", "clark_table", "fig_layer_shares"}
+    assert pasted("04_demo") >= {"model_last_layer", "shares_line_cls", "clark_table", "fig_layer_shares"}
     assert {"hv_cat", "didnt_tokens"} <= pasted("05_miniwork")
 
 

@@ -122,6 +122,45 @@ def test_plot_layer_shares_draws_one_bar_per_layer_and_part():
     _draw_without_missing_glyphs(fig)
 
 
+def test_plot_layer_shares_ends_with_the_even_spread_bar():
+    even = np.array([0.1, 0.1, 0.2, 0.1, 0.5])
+    fig = plot_layer_shares(LayerShares(shares=np.full((3, 5), 0.2), n_inputs=1, uniform=even))
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0", "1", "2", "均等"]
+    assert len(ax.patches) == 4 * len(CATEGORIES)
+    last = [p.get_height() for p in ax.patches[3::4]]  # each part's fourth bar: the even spread
+    assert last == pytest.approx(even.tolist())
+    _draw_without_missing_glyphs(fig)
+
+
+def test_norm_figure(loaded):
+    from attnviz.core.norms import attend_norms, norm_summary
+    from attnviz.draw.norms import norm_figure
+
+    normed = attend_norms("The cat sat on the mat", model=loaded)
+    special = np.array([t in ("[CLS]", "[SEP]") for t in normed.tokens])
+    summary = norm_summary(normed, special)
+    fig = norm_figure(normed, summary)
+    heatmaps = [ax for ax in fig.axes if ax.images]
+    assert len(heatmaps) == 3 and all(f"Layer {summary.layer}" in ax.get_title() for ax in heatmaps)
+    assert summary.raw.shape == summary.norm.shape == (normed.n_layers,)
+    _draw_without_missing_glyphs(fig)
+
+
+def test_controls_figure(loaded):
+    from attnviz.core.controls import course_controls
+    from attnviz.core.heads import label_heads, measure_heads
+    from attnviz.draw.controls import controls_figure
+
+    runs = course_controls(loaded)
+    labels, _ = label_heads(measure_heads(model=loaded)[0])
+    fig = controls_figure(runs, labels, ["a", "b", "c"])
+    grids = [ax for ax in fig.axes if ax.images]
+    assert [ax.get_title() for ax in grids] == ["a", "b", "c"]
+    assert len(grids[0].texts) == labels.size  # every head is named with its role
+    _draw_without_missing_glyphs(fig)
+
+
 def test_rollout_figure(single):
     fig = rollout_figure(single)
     heatmaps = [ax for ax in fig.axes if ax.images and ax.get_title()]

@@ -5,27 +5,40 @@ from __future__ import annotations
 import numpy as np
 
 from attnviz.core.shares import LayerShares
-from attnviz.draw.tables import clark_table, matrix_table, token_table
+from attnviz.draw.tables import clark_table, matrix_table, share_table, token_table
 
 
 def _shares(rows) -> LayerShares:
-    return LayerShares(shares=np.array(rows, dtype=float), n_inputs=1, mean_tokens=10.0, special_uniform=0.2)
+    uniform = np.array([0.05, 0.1, 0.2, 0.05, 0.6])
+    return LayerShares(
+        shares=np.array(rows, dtype=float), n_inputs=1, mean_tokens=10.0, special_uniform=0.15, uniform=uniform
+    )
 
 
-def test_clark_table_rows():
-    n = 12
-    short = _shares(np.tile([0.1, 0.2, 0.1, 0.1, 0.5], (n, 1)))
+def test_clark_table_rows_are_layers_with_the_even_spread():
+    n = 6
     long = np.tile([0.5, 0.1, 0.1, 0.1, 0.2], (n, 1))
-    long[5:10] = [0.05, 0.6, 0.05, 0.05, 0.25]
-    long[10:] = [0.1, 0.1, 0.5, 0.1, 0.2]
-    assert clark_table(short, _shares(long)).splitlines() == [
+    long[2:5] = [0.05, 0.6, 0.05, 0.05, 0.25]
+    long[5] = [0.1, 0.1, 0.5, 0.1, 0.2]
+    assert clark_table(_shares(long)).splitlines() == [
         "| 段階 | Layer | Clark らの BERT-base で多い相手 "
-        "| 長い 2 文：[CLS] / [SEP] / 句読点 | 短い例文：[CLS] / [SEP] / 句読点 |",
-        "|---|---|---|---|---|",
-        "| 浅い層 | Layer 0〜4 | [CLS] | 50% / 10% / 10% | 10% / 20% / 10% |",
-        "| 中間の層 | Layer 5〜9 | [SEP] | 5% / 60% / 5% | 10% / 20% / 10% |",
-        "| 深い層 | Layer 10〜11 | 「.」と「,」 | 10% / 10% / 50% | 10% / 20% / 10% |",
+        "| [CLS]（均等なら 5%） | [SEP]（均等なら 10%） | 句読点（均等なら 20%） |",
+        "|---|---|---|---|---|---|",
+        "| 浅い層 | Layer 0 | [CLS] | 50% | 10% | 10% |",
+        "| 浅い層 | Layer 1 | [CLS] | 50% | 10% | 10% |",
+        "| 中間の層 | Layer 2 | [SEP] | 5% | 60% | 5% |",
+        "| 中間の層 | Layer 3 | [SEP] | 5% | 60% | 5% |",
+        "| 中間の層 | Layer 4 | [SEP] | 5% | 60% | 5% |",
+        "| 深い層 | Layer 5 | 「.」と「,」 | 10% | 10% | 50% |",
     ]
+
+
+def test_share_table_ends_with_the_even_spread():
+    rows = share_table(_shares([[0.4, 0.1, 0.0, 0.1, 0.4], [0.1, 0.6, 0.05, 0.05, 0.2]])).splitlines()
+    assert rows[0] == "| 行き先 | Layer 0 | Layer 1 | 均等に配った場合 |"
+    assert rows[2] == "| [CLS] | 40% | 10% | 5% |"
+    assert rows[4] == "| 句読点 | 0% | 5% | 20% |"
+    assert len(rows) == 2 + 5
 
 
 def test_matrix_table_rounds_and_labels():

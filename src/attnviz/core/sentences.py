@@ -30,7 +30,7 @@ class SentenceSet:
     demo_pair: tuple[str, str]  #: chapters 3-4: the session's pair
     pronoun: str  #: chapter 5: "it" refers to "animal"
     pronoun_counterfactual: str  #: chapter 5: the same sentence where "it" refers to "street"
-    long_pair: tuple[str, str]  #: two passages of 100+ tokens together, for comparison with Clark et al.
+    long_pair: tuple[str, str]  #: two passages of 100-128 tokens together, for comparison with Clark et al.
 
     @property
     def inputs(self) -> tuple[tuple[str, str | None], ...]:

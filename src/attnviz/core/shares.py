@@ -37,6 +37,7 @@ __all__ = [
     "clark_layers",
     "clark_stages",
     "contrast_heads",
+    "even_spread",
     "layer_groups",
     "layer_shares",
     "shares_by_head",
@@ -87,6 +88,19 @@ def shares_by_head(
     return per_query.mean(axis=-1)  # (L, H, 5)
 
 
+def even_spread(tokens: Sequence[str], cls_token: str = BERT_CLS, sep_token: str = BERT_SEP) -> np.ndarray:
+    """The five shares ``(5,)`` of an attention that spreads evenly over all ``T`` tokens: the baseline.
+
+    Every row puts ``1/T`` on each key, so a part gets (its cells in the row) / T, averaged over the rows:
+    the share a part would get with no preference at all, on the same input.
+
+    >>> even_spread(["[CLS]", "a", "b", ".", "[SEP]"]).tolist()  # cls, sep, punct, self, rest
+    [0.2, 0.2, 0.2, 0.08, 0.32]
+    """
+    masks = target_masks(tokens, cls_token, sep_token).astype(np.float64)  # (5, T, T)
+    return masks.sum(axis=2).mean(axis=1) / len(tokens)  # (5,)
+
+
 @dataclass(frozen=True, eq=False)
 class LayerShares:
     """Per layer, the share of attention that goes to [CLS], [SEP], punctuation, the token itself and the rest.
@@ -95,12 +109,20 @@ class LayerShares:
     and inputs (each input counts equally); every row sums to 1. ``mean_tokens`` is the inputs' mean
     length in tokens and ``special_uniform`` the share [CLS] and [SEP] would get if every token spread
     its attention evenly (their count / T, averaged over inputs): the floor that short inputs raise.
+    ``uniform`` is the same baseline for all five parts (:func:`even_spread`, averaged over inputs).
     """
 
     shares: np.ndarray  # (L, 5)
     n_inputs: int
     mean_tokens: float = float("nan")
     special_uniform: float = float("nan")
+    uniform: np.ndarray | None = None  # (5,)
+
+    def even(self, category: Category) -> float:
+        """The share a part would get under an even spread over the same tokens (:func:`even_spread`)."""
+        if self.uniform is None:
+            raise ValueError("these shares carry no even-spread baseline")
+        return float(self.uniform[CATEGORIES.index(category)])
 
     @property
     def n_layers(self) -> int:
@@ -180,11 +202,14 @@ def layer_shares(results: Iterable[AttentionResult]) -> LayerShares:
     shares = np.mean(per_input, axis=0)
     shares.flags.writeable = False
     special = [kinds_of(r).special.sum() / len(r.tokens) for r in results]
+    uniform = np.mean([even_spread(r.tokens, r.model.cls_token, r.model.sep_token) for r in results], axis=0)
+    uniform.flags.writeable = False
     return LayerShares(
         shares=shares,
         n_inputs=len(per_input),
         mean_tokens=float(np.mean([len(r.tokens) for r in results])),
         special_uniform=float(np.mean(special)),
+        uniform=uniform,
     )
 
 

@@ -9,10 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..core.controls import CHOICES, Choice
 from ..core.heads import LABELS, Label
 from ..core.shares import CATEGORIES, Category
 
-__all__ = ["CATEGORY_COLORS", "CATEGORY_LABELS", "GROUP_LABELS", "ROLE_TABLE", "STAGE_LABELS", "RoleInfo"]
+__all__ = [
+    "CATEGORY_COLORS",
+    "CATEGORY_LABELS",
+    "CHOICE_TABLE",
+    "GROUP_LABELS",
+    "ROLE_TABLE",
+    "STAGE_LABELS",
+    "RoleInfo",
+]
 
 
 @dataclass(frozen=True)
@@ -59,3 +68,12 @@ CATEGORY_COLORS: dict[Category, str] = {
 GROUP_LABELS: dict[str, str] = {"shallow": "浅い層", "middle": "中間の層", "deep": "深い層"}
 #: Clark et al.'s three stages (:func:`attnviz.core.shares.clark_stages`).
 STAGE_LABELS: dict[str, str] = {"early": "浅い層", "middle": "中間の層", "deep": "深い層"}
+
+#: What a head does in a control (:mod:`attnviz.core.controls`): name and colour.
+CHOICE_TABLE: dict[Choice, RoleInfo] = {
+    "park": RoleInfo("[CLS]/[SEP] のまま", "置き場", "#D9D9D9"),
+    "position": RoleInfo("同じ位置を見続ける", "位置", "#E69F00"),
+    "word": RoleInfo("単語についていく", "単語", "#0072B2"),
+    "other": RoleInfo("別の相手に変わる", "変化", "#CC79A7"),
+}
+assert tuple(CHOICE_TABLE) == CHOICES, "CHOICE_TABLE must list every choice, in order"

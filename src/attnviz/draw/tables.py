@@ -8,11 +8,11 @@ from typing import Any
 import numpy as np
 
 from ..core.attention import AttentionResult
-from ..core.fmt import layer_range, pct
-from ..core.shares import CATEGORIES, CLARK_STAGE, LayerShares, clark_stages
+from ..core.fmt import pct
+from ..core.shares import CATEGORIES, CLARK_STAGE, Category, LayerShares, clark_stages
 from .labels import CATEGORY_LABELS, STAGE_LABELS
 
-__all__ = ["clark_table", "matrix_table", "shape_table", "token_table"]
+__all__ = ["clark_table", "matrix_table", "shape_table", "share_table", "token_table"]
 
 
 def _cell(text: str) -> str:
@@ -69,20 +69,30 @@ def shape_table(n_tokens: int, hidden: int, heads: int) -> str:
     )
 
 
-def clark_table(short: LayerShares, long: LayerShares) -> str:
-    """For each of Clark et al.'s three stages, the shares of [CLS], [SEP] and punctuation (long pair, short inputs)."""
-    i = CATEGORIES.index
+def share_table(shares: LayerShares) -> str:
+    """One row per part, one column per layer, and a last column: the share an even spread would give."""
+    n = shares.n_layers
     rows = [
-        "| 段階 | Layer | Clark らの BERT-base で多い相手 "
-        "| 長い 2 文：[CLS] / [SEP] / 句読点 | 短い例文：[CLS] / [SEP] / 句読点 |",
-        "|---|---|---|---|---|",
+        "| 行き先 | " + " | ".join(f"Layer {layer}" for layer in range(n)) + " | 均等に配った場合 |",
+        "|---" * (n + 2) + "|",
     ]
+    for c in CATEGORIES:
+        cells = " | ".join(pct(x) for x in shares.of(c))
+        rows.append(f"| {CATEGORY_LABELS[c]} | {cells} | {pct(shares.even(c))} |")
+    return "\n".join(rows)
+
+
+def clark_table(long: LayerShares) -> str:
+    """Clark et al.'s three stages layer by layer: [CLS], [SEP] and punctuation on the long input, with the
+    share an even spread over the same tokens would give in the header."""
+    i = CATEGORIES.index
+    among: tuple[Category, ...] = ("cls", "sep", "punct")
+    even = " | ".join(f"{CATEGORY_LABELS[c]}（均等なら {pct(long.even(c))}）" for c in among)
+    rows = [f"| 段階 | Layer | Clark らの BERT-base で多い相手 | {even} |", "|---|---|---|---|---|---|"]
     for stage, layers in clark_stages(long.n_layers).items():
-        cells = []
-        for shares in (long, short):
-            m = shares.mean_over(layers)
-            cells.append(" / ".join(pct(m[i(c)]) for c in ("cls", "sep", "punct")))
         expected = CATEGORY_LABELS[CLARK_STAGE[stage]]
         label = "「.」と「,」" if CLARK_STAGE[stage] == "punct" else expected
-        rows.append(f"| {STAGE_LABELS[stage]} | {layer_range(layers)} | {label} | {cells[0]} | {cells[1]} |")
+        for layer in layers:
+            cells = " | ".join(pct(long.shares[layer, i(c)]) for c in among)
+            rows.append(f"| {STAGE_LABELS[stage]} | Layer {layer} | {label} | {cells} |")
     return "\n".join(rows)
