@@ -20,7 +20,7 @@ import pytest
 from attnviz_devtools.project import ROOT
 
 TESTS = sorted(p for p in (ROOT / "tests").glob("test_*.py") if p.name != "test_layout.py")
-BROWSER_FIXTURES = re.compile(r"def test_\w+\([^)]*\b(open_page|browser|site_url)\b")
+BROWSER_FIXTURES = re.compile(r"def test_\w+\([^)]*\b(open_page|offline_page|browser|site_url)\b")
 
 
 @pytest.mark.parametrize("path", TESTS, ids=lambda p: p.name)

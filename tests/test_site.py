@@ -123,6 +123,8 @@ def playground_parameters() -> set[str]:
     """The query parameters the built playground page reads from its own address: the names passed to
     ``.get()`` of the ``URLSearchParams`` made from ``location.search`` in the scripts that page loads."""
     names: set[str] = set()
+    keys: set[str] = set()
+    reads = False
     todo = [
         ((HTML / PLAYGROUND).parent / urlsplit(script["src"]).path).resolve()
         for script in _soup(PLAYGROUND).find_all("script", src=True)
@@ -141,7 +143,11 @@ def playground_parameters() -> set[str]:
         ]
         for var in re.findall(r"(\w+)\s*=\s*new URLSearchParams\(\s*(?:window\.)?location\.search\s*\)", js):
             names |= set(re.findall(rf"\b{var}\.get\(\s*[\"']([^\"']+)[\"']\s*\)", js))
-    return names
+        # share.js: parseQuery(location.search) reads every name of its KEYS
+        reads |= bool(re.search(r"parseQuery\(\s*(?:window\.)?location\.search\s*\)", js))
+        if "export function parseQuery" in js and (found := re.search(r"export const KEYS = \[([^\]]*)\]", js)):
+            keys |= set(re.findall(r"[\"']([^\"']+)[\"']", found.group(1)))
+    return names | (keys if reads else set())
 
 
 def guide_share_links() -> list:

@@ -219,6 +219,9 @@ def walk_site(
         views = session.run(f"{call}.views({REVEAL}, {json.dumps(TAGS)}, {view_timeout_ms})")
         if path == PLAYGROUND:
             started = time.perf_counter()
+            # in the middle of the window: WebKit's driver scrolls a field to the top, under the theme's sticky
+            # header, and then finds it not interactable
+            session.run("document.querySelector('.attnviz-pg-a').scrollIntoView({block: 'center'})")
             session.type(".attnviz-pg-a", SENTENCE)
             session.click(".attnviz-pg-run")
             playground = session.run(f"{call}.playground({PLAYGROUND_TIMEOUT_MS})")
