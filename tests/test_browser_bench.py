@@ -16,12 +16,15 @@ import subprocess
 from urllib.parse import urlencode
 
 import numpy as np
+import pytest
 
 from attnviz.core.compare import align_tokens, change_grid
 from attnviz.core.heads import head_stats, label_heads
 from attnviz.core.sentences import course_results
 from attnviz_devtools.engines import node
 from attnviz_devtools.precision import torch_attentions
+
+pytestmark = pytest.mark.browser
 
 PAGE = "book/playground.html"
 # the widget's entry module (the page's own instance): its `widgets`, each with its `bench`

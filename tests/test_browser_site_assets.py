@@ -14,6 +14,8 @@ from attnviz.sphinx import assets
 from attnviz_devtools.project import HTML
 from attnviz_devtools.site import built_pages
 
+pytestmark = pytest.mark.browser
+
 PAGES = built_pages()
 STATIC = HTML / "_static"
 FONTS = STATIC / assets.FONTS

@@ -71,6 +71,7 @@ Text before the view.
 def toy_site(tmp_path_factory):
     """A Sphinx build (the attnviz extension, myst-nb) of one page holding a toy view, the toy registered."""
     from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace
 
     src = tmp_path_factory.mktemp("toy-src")
     (src / "conf.py").write_text(
@@ -80,7 +81,9 @@ def toy_site(tmp_path_factory):
     )
     (src / "index.md").write_text(PAGE.format(output=toy_output("toy-1")), encoding="utf-8")
     out = tmp_path_factory.mktemp("toy-html")
-    with views.register(TOY):
+    # docutils_namespace: the build's directives and nodes are unregistered afterwards, as a separate
+    # sphinx-build's would be (another in-process build in this worker would warn "already registered")
+    with views.register(TOY), docutils_namespace():
         app = Sphinx(str(src), str(src), str(out), str(out / ".doctrees"), "html", status=None, warningiserror=True)
         app.build()
     assert "toy" not in views.KINDS, "registered for the build only"
