@@ -515,6 +515,8 @@ def main() -> int:
             files: dict[str, int] = {}
 
             def on_response(response, sizes=sizes, offsite=offsite, files=files):
+                if response.url.startswith(("blob:", "data:")):  # modules made in the page from kept bytes
+                    return
                 if not response.url.startswith(base):
                     offsite.append(response.url)
                     return
