@@ -16,8 +16,30 @@ CHAPTERS = [name.split("/")[-1] for name in load_sync().toc_pages() if re.fullma
 
 
 def _images_loaded(page) -> list[int]:
+    """Every image of the article, loaded (figures are lazy: each is scrolled to first), as its natural width."""
     page.wait_for_load_state("load")
-    return page.eval_on_selector_all("article img", "imgs => imgs.map(i => i.naturalWidth)")
+    return page.eval_on_selector_all(
+        "article img",
+        """async (imgs) => {
+            for (const i of imgs) {
+                i.scrollIntoView();
+                await i.decode().catch(() => {});
+            }
+            return imgs.map((i) => i.naturalWidth);
+        }""",
+    )
+
+
+def test_figures_are_lazy(open_page):
+    """Figures load when they near the screen: the page's first visit downloads only what is in view."""
+    page, _ = open_page("book/04_demo.html")
+    lazy = page.eval_on_selector_all("article img", "imgs => imgs.map(i => i.loading)")
+    assert lazy and set(lazy) == {"lazy"}
+    below = page.eval_on_selector_all(
+        "article img",
+        "imgs => imgs.filter(i => i.getBoundingClientRect().top > 3000 && i.complete && i.naturalWidth > 0).length",
+    )
+    assert below == 0, "a figure far below the first screen was downloaded with the page"
 
 
 def _page_errors(log) -> list[str]:
