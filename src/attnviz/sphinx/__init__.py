@@ -142,7 +142,15 @@ def _japanese_search(app: Sphinx, config: Any) -> None:
         config.html_search_options = options
 
 
+def _templates(app: Sphinx, config: Any) -> None:
+    """The site's layout (templates/layout.html: no search scripts on pages that do not search), first."""
+    here = str(Path(__file__).parent / "templates")
+    if here not in config.templates_path:
+        config.templates_path = [here, *config.templates_path]
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("config-inited", _templates)
     app.connect("config-inited", key_execution_cache)
     app.connect("config-inited", _japanese_search)
     app.connect("env-before-read-docs", execute_in_parallel)
