@@ -460,35 +460,23 @@ export class Bench {
       {
         id: "strongest",
         text: "Layer 5（最後の層）で、文 A の「it」（なければ最初の単語）がいちばん強く見るトークンはどれ？（12 ヘッドの平均）",
-        input: () => {
-          const s = document.createElement("select");
-          s.className = "attnviz-bench-guess";
-          s.setAttribute("aria-label", "予想するトークン");
-          return s;
-        },
+        label: "予想するトークン",
+        options: [], // sentence A's tokens, filled when the reader first asks (fillGuessTokens)
       },
       {
         id: "previous",
         text: "Layer 0 で、直前のトークンを見るヘッド（役割「直前のトークンを見る」）はどれ？",
-        input: () => {
-          const s = document.createElement("select");
-          s.className = "attnviz-bench-guess";
-          s.setAttribute("aria-label", "予想するヘッド");
-          for (let h = 0; h < 12; h++) s.add(new Option(`Head ${h}`, String(h)));
-          return s;
-        },
+        label: "予想するヘッド",
+        options: Array.from({ length: 12 }, (_, h) => [`Head ${h}`, String(h)]),
       },
       {
         id: "shuffle",
         text: "Layer 0・Head 0 は、語順を入れ替えても（シード 1）、「it」（なければ最初の単語）について同じ位置を選び続ける？",
-        input: () => {
-          const s = document.createElement("select");
-          s.className = "attnviz-bench-guess";
-          s.setAttribute("aria-label", "予想");
-          s.add(new Option("はい：位置で選ぶ", "yes"));
-          s.add(new Option("いいえ：単語を追う", "no"));
-          return s;
-        },
+        label: "予想",
+        options: [
+          ["はい：位置で選ぶ", "yes"],
+          ["いいえ：単語を追う", "no"],
+        ],
       },
     ];
     this.el.tasks.replaceChildren(
@@ -497,7 +485,10 @@ export class Bench {
         li.dataset.task = t.id;
         const p = document.createElement("p");
         p.textContent = t.text;
-        const guess = t.input();
+        const guess = document.createElement("select");
+        guess.className = "attnviz-bench-guess";
+        guess.setAttribute("aria-label", t.label);
+        guess.replaceChildren(...t.options.map(([text, value]) => new Option(text, value)));
         const button = document.createElement("button");
         button.type = "button";
         button.textContent = "答え合わせ";
