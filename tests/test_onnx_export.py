@@ -15,24 +15,12 @@ import subprocess
 import numpy as np
 import pytest
 
-import attnviz
 from attnviz import browser_model, jsdeps
 from attnviz.core.sentences import course_sentences
 from attnviz_devtools import precision
 from attnviz_devtools.project import HTML, ROOT
 
 MAX_BYTES = 30_000_000
-CACHE = ROOT / "_build" / ".browser_model"  # where `make book` keeps the export
-
-
-@pytest.fixture(scope="module")
-def exported() -> browser_model.BrowserModel:
-    return browser_model.ensure_browser_model(CACHE)
-
-
-@pytest.fixture(scope="module")
-def bundled() -> attnviz.LoadedModel:
-    return attnviz.load_model("bundled")
 
 
 def test_model_file_downloads_in_at_most_30_mb(exported):
@@ -76,7 +64,7 @@ def test_export_is_cached(exported, monkeypatch):
         raise AssertionError("exported again although nothing changed")
 
     monkeypatch.setattr(browser_model, "export_fp32", no_export)
-    again = browser_model.ensure_browser_model(CACHE)
+    again = browser_model.ensure_browser_model(exported.directory.parent)
     assert again.directory == exported.directory
     assert exported.directory.name == browser_model.cache_key()
 

@@ -15,25 +15,12 @@ import onnx
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
-import attnviz
 from attnviz import browser_model
 from attnviz.core.sentences import course_sentences
 from attnviz.webmodel import calibration, embeddings, graph, quant
 from attnviz.webmodel.export import MANIFEST_FILE, weight_encoding
 from attnviz_devtools.precision import MAX_ABS, MEAN_ABS, SAME_TOP_KEY, agreement, torch_attentions
-from attnviz_devtools.project import HTML, ROOT
-
-CACHE = ROOT / "_build" / ".browser_model"  # where `make book` keeps the export
-
-
-@pytest.fixture(scope="module")
-def exported() -> browser_model.BrowserModel:
-    return browser_model.ensure_browser_model(CACHE)
-
-
-@pytest.fixture(scope="module")
-def bundled() -> attnviz.LoadedModel:
-    return attnviz.load_model("bundled")
+from attnviz_devtools.project import HTML
 
 
 @pytest.fixture(scope="module")
