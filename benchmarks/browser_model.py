@@ -102,6 +102,7 @@ def print_sizes() -> int:
 
     import attnviz
     from attnviz import browser_model, jsdeps
+    from attnviz.webmodel import weights as webmodel_weights
     from attnviz_devtools.precision import MAX_ABS, MEAN_ABS, SAME_TOP_KEY, agreement, torch_attentions
 
     root = HTML.parents[1]  # the repository (HTML is <root>/_build/html)
@@ -109,7 +110,7 @@ def print_sizes() -> int:
     manifest = model.manifest
     files, spec = manifest["files"], manifest["embeddings"]
     read = lambda entry: (model.directory / entry["path"]).read_bytes()  # noqa: E731
-    graph, legacy = read(files["decoder"]) + read(files["main"]), model.model_file.read_bytes()
+    graph, legacy = read(files["weights"]) + read(files["main"]), model.model_file.read_bytes()
     tokenizer = read(files["tokenizer"]) + read(files["tokenizer_config"])
     reader = model.embeddings()
     chunks = [reader.chunk_path(i).read_bytes() for i in range(spec["chunks"])]
@@ -128,8 +129,8 @@ def print_sizes() -> int:
 
     mb = lambda n: f"{n / 1e6:6.2f} MB"  # noqa: E731
     kb = lambda n: f"{n / 1e3:7.1f} KB"  # noqa: E731
-    print("Format-2 browser model (attnviz.webmodel): bytes raw / gzipped")
-    print(f"  graph {files['decoder']['path']} + {files['main']['path']}: {mb(len(graph))} / {mb(gzipped(graph))}")
+    print("Format-3 browser model (attnviz.webmodel): bytes raw / gzipped")
+    print(f"  graph {files['weights']['path']} + {files['main']['path']}: {mb(len(graph))} / {mb(gzipped(graph))}")
     print(f"    (format 1's single model.onnx, exported, not shipped: {mb(len(legacy))} / {mb(gzipped(legacy))})")
     print(
         f"  manifest.json: {kb(model.manifest_file.stat().st_size)} / {kb(gzipped(model.manifest_file.read_bytes()))}"
@@ -169,8 +170,7 @@ def print_sizes() -> int:
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
     path = lambda key: str(model.directory / files[key]["path"])  # noqa: E731
-    decoder = ort.InferenceSession(path("decoder"), options, providers=["CPUExecutionProvider"])
-    weights = dict(zip([o.name for o in decoder.get_outputs()], decoder.run(None, {}), strict=True))
+    weights = webmodel_weights.decode((model.directory / files["weights"]["path"]).read_bytes())
     session = ort.InferenceSession(path("main"), options, providers=["CPUExecutionProvider"])
     pairs = []
     for a, b in course_sentences().checks:
@@ -437,6 +437,7 @@ def print_network(runs: int) -> int:
         for url, n in sorted(f["first_files"], key=lambda x: -x[1])[:8]:
             print(f"      {n / 1e3:9.1f} KB  {url.split('/playground/')[-1] if '/playground/' in url else url}")
         print("    cold click -> drawn: " + ", ".join(f"{t:.1f} s" for t in f["cold"]))
+        print("      last run, after the click: " + ", ".join(f"{name} {t:.1f} s" for name, t in f["timeline"]))
         print(
             f"    second visit (same profile, new browser, HTTP cache cleared): model/runtime bytes "
             f"{f['second_model_bytes']:,} ({len(f['second_files'])} requests; the manifest "

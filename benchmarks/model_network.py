@@ -79,10 +79,23 @@ def _click(page: Any, sentence: str) -> float:
     page.fill(".attnviz-pg-a", sentence)
     page.fill(".attnviz-pg-b", "")
     page.evaluate("document.querySelector('[data-attnviz-playground]').dataset.state = 'idle'")
+    page.evaluate("performance.clearMarks(); performance.mark('attnviz:click')")
     start = time.perf_counter()
     page.click(".attnviz-pg-run")
     page.wait_for_selector(DRAWN, timeout=600_000)
     return time.perf_counter() - start
+
+
+MARKS = """(() => {
+    const marks = performance.getEntriesByType('mark').filter((m) => m.name.startsWith('attnviz:'));
+    const click = marks.find((m) => m.name === 'attnviz:click');
+    return marks.filter((m) => m !== click).map((m) => [m.name.slice(8), (m.startTime - click.startTime) / 1000]);
+})()"""
+
+
+def _timeline(page: Any) -> list[tuple[str, float]]:
+    """The widget's moments (model.js's performance marks) in seconds after the click, in order."""
+    return sorted(((name, t) for name, t in page.evaluate(MARKS)), key=lambda m: m[1])
 
 
 def _persistent(playwright: Any, folder: Path) -> Any:
@@ -106,6 +119,7 @@ def run(playwright: Any, base: str, runs: int = 1) -> dict[str, Any]:
                 page.goto(base + PAGE, wait_until="load")
                 mark = wire.mark()
                 cold.append(_click(page, SENTENCES[0]))
+                timeline = _timeline(page)
                 page.wait_for_timeout(300)  # the last response's loadingFinished
                 wire_first.append(wire.since(mark))
                 first_files = wire.files_since(mark)
@@ -126,6 +140,7 @@ def run(playwright: Any, base: str, runs: int = 1) -> dict[str, Any]:
             "first_use_wire": statistics.median(wire_first),
             "first_files": first_files,
             "cold": cold,
+            "timeline": timeline,
             "second_model_bytes": max(second_bytes),
             "second_files": second_files,
             "second_manifest": manifest_bytes,

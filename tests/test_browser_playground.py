@@ -262,14 +262,14 @@ def test_one_progress_bar_counts_every_byte_the_first_use_downloads(offline_page
     chunks = {i // spec["chunk_rows"] for i in ids}
     assert all(c < spec["chunks"] - 1 for c in chunks)
     want = (
-        sum(manifest["files"][k]["bytes"] for k in ("decoder", "main", "tokenizer", "tokenizer_config"))
+        sum(manifest["files"][k]["bytes"] for k in ("weights", "main", "tokenizer", "tokenizer_config"))
         + sum(f["bytes"] for f in manifest["runtime"].values())
         + len(chunks) * spec["chunk_rows"] * row_bytes
     )
     assert downloads[-1][1] == want, (downloads[-1], want)
     model_files = [u for u in asked if "/playground/model/" in u or "/playground/vendor/" in u]
     assert not any(u.endswith("model.onnx") for u in model_files), model_files  # the single file is not shipped
-    assert len([u for u in model_files if u.endswith(".bin")]) == len(chunks), model_files
+    assert len([u for u in model_files if "/embeddings." in u and u.endswith(".bin")]) == len(chunks), model_files
     assert page.locator(".attnviz-pg-progress").is_hidden()  # gone once the view is drawn
 
 

@@ -137,7 +137,7 @@ def test_widget_names_the_browser_model_and_says_nothing_leaves():
     site = HTML / "_static" / "attnviz" / "playground"
     manifest = json.loads((site / "model" / "manifest.json").read_text())
     size = lambda path: (site / "model" / path.split("?")[0]).stat().st_size  # noqa: E731
-    graph = sum(size(manifest["files"][k]["path"]) for k in ("decoder", "main"))
+    graph = sum(size(manifest["files"][k]["path"]) for k in ("weights", "main"))
     runtime = sum(size(f["path"]) for k, f in manifest["runtime"].items() if k != "tokenizers")
     tokenizer = sum(size(manifest["files"][k]["path"]) for k in ("tokenizer", "tokenizer_config"))
     tokenizer += size(manifest["runtime"]["tokenizers"]["path"])

@@ -179,6 +179,25 @@ def test_js_encoder_gives_what_compact_py_encodes(loaded, kind):
     assert from_js[2]["split"] == results[1].sentence_b_start and len(from_js[2]["filters"]) == 5
 
 
+def test_js_weights_decode_bit_for_bit_as_python(exported):
+    """weights.js (the model's worker) decodes every stored weight of the shipped weights file to the very
+    float32 bytes that attnviz.webmodel.weights.decode gives (itself held to the decoding graph's outputs in
+    tests/test_webmodel.py): int8 Linears, the int8 position table, 6- and 7-bit codes, float16."""
+    import hashlib
+
+    from attnviz.webmodel import weights
+
+    path = exported.directory / exported.manifest["files"]["weights"]["path"]
+    got = json.loads(run_node(str(JS / "weights-digest.mjs"), str(path)))
+    want = weights.decode(path.read_bytes())
+    assert list(got) == list(want)
+    kinds = {entry["encoding"] for entry in weights.read_index(path.read_bytes())[0]}
+    assert kinds == {"int8", "uint6", "uint7", "fp16"}
+    for name, value in want.items():
+        digest = hashlib.sha256(np.ascontiguousarray(value, dtype="<f4").tobytes()).hexdigest()
+        assert got[name] == [list(value.shape), digest], name
+
+
 def test_js_tokenize_gives_python_ids():
     """tokenize.js with @huggingface/tokenizers (node_modules, as the site ships it) gives the Python
     tokenizer's ids and token types, on the course's checks and inputs that are hard to tokenize."""

@@ -1,5 +1,6 @@
-"""Format 2 of the in-browser model (attnviz.webmodel): the embedded-input graph, its pruning and weight
-encodings, the embedding chunks and their reader, the content-hash manifest, and precision vs PyTorch.
+"""Format 3 of the in-browser model (attnviz.webmodel): the embedded-input graph, its pruning and weight
+encodings, the weights file, the embedding chunks and their reader, the content-hash manifest, and
+precision vs PyTorch.
 
 The precision gate is the same as for the single-file model (tests/test_onnx_export.py), measured with
 onnxruntime's Python package on the graph the site ships, fed with rows read from the chunk files.
@@ -17,7 +18,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 from attnviz import browser_model
 from attnviz.core.sentences import course_sentences
-from attnviz.webmodel import calibration, embeddings, graph, quant
+from attnviz.webmodel import calibration, embeddings, graph, quant, weights
 from attnviz.webmodel.export import MANIFEST_FILE, weight_encoding
 from attnviz_devtools.precision import MAX_ABS, MEAN_ABS, SAME_TOP_KEY, agreement, torch_attentions
 from attnviz_devtools.project import HTML
@@ -109,8 +110,8 @@ def test_graph_decodes_each_encoding_exactly(kind):
     import onnxruntime as ort
 
     rng = np.random.default_rng(2)
-    w = rng.normal(size=(64, 40)).astype(np.float32)
-    x = rng.normal(size=(50, 64)).astype(np.float32)
+    w = rng.normal(size=(2 * quant.LINEAR_BLOCK, 40)).astype(np.float32)  # two blocks along the input
+    x = rng.normal(size=(50, 2 * quant.LINEAR_BLOCK)).astype(np.float32)
     model = matmul_model(w)
     assert quant.encode_graph(model, lambda name: kind) == {"w": kind}
     onnx.checker.check_model(model, full_check=True)
@@ -119,12 +120,14 @@ def test_graph_decodes_each_encoding_exactly(kind):
     session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
     _, decoded = session.run(None, {"x": x})
     if kind == "int8":
-        q, scale = quant.int8_blocks(w, axis=0)
+        q, scale = quant.int8_blocks(w, axis=0, block=quant.LINEAR_BLOCK)
         expected = (q.astype(np.float32) * scale.astype(np.float32)).reshape(w.shape)
     elif kind == "fp16":
         expected = w.astype(np.float16).astype(np.float32)
     else:
-        expected = quant.dequantise_uint(*quant.uint_blocks(w, int(kind[-1]))).reshape(w.shape)
+        codes = quant.uint_blocks(w, int(kind[-1]), quant.LINEAR_BLOCK)
+        assert codes[1].shape == (2, 1, 40)  # one scale per block of LINEAR_BLOCK inputs and output channel
+        expected = quant.dequantise_uint(*codes).reshape(w.shape)
     assert np.array_equal(decoded, expected)
 
 
@@ -247,7 +250,7 @@ def test_manifest_hashes_and_sizes_are_the_files(exported):
         if not entry["path"].startswith("embeddings."):
             stem, digest, _ = entry["path"].rsplit(".", 2)
             assert digest == entry["sha256"][:16] and stem in {
-                "model.decoder",
+                "model.weights",
                 "model.main",
                 "tokenizer",
                 "tokenizer_config",
@@ -280,46 +283,58 @@ def test_every_token_id_has_a_row_close_to_the_model(exported, bundled):
         reader.rows([table.shape[0]])
 
 
-def shipped_sessions(exported):
-    """The two graphs the site ships, as the widget runs them: the decoder once, then main with its outputs
-    (onnxruntime without graph optimization, as onnxruntime-web is started)."""
+def shipped(exported):
+    """What the site ships, as the widget runs it: the stored weights decoded (weights.decode, the reference
+    for weights.js) and the main graph (onnxruntime without graph optimization, as onnxruntime-web is started)."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
-    path = lambda key: str(exported.directory / exported.manifest["files"][key]["path"])  # noqa: E731
-    decoder = ort.InferenceSession(path("decoder"), options, providers=["CPUExecutionProvider"])
-    weights = dict(zip([o.name for o in decoder.get_outputs()], decoder.run(None, {}), strict=True))
-    main = ort.InferenceSession(path("main"), options, providers=["CPUExecutionProvider"])
-    return decoder, weights, main
+    path = lambda key: exported.directory / exported.manifest["files"][key]["path"]  # noqa: E731
+    decoded = weights.decode(path("weights").read_bytes())
+    main = ort.InferenceSession(str(path("main")), options, providers=["CPUExecutionProvider"])
+    return decoded, main
 
 
-def test_shipped_graph_in_two_computes_exactly_the_whole_graph(exported, pruned):
+def test_shipped_weights_and_main_graph_compute_exactly_the_whole_graph(exported, pruned):
+    """The weights file decodes to exactly what the whole graph's decoding nodes give, and the main graph fed
+    with them gives exactly the whole graph's attention weights."""
     import onnxruntime as ort
 
-    decoder, weights, main = shipped_sessions(exported)
-    assert decoder.get_inputs() == [] and list(weights) == exported.manifest["graph"]["decoded"]
-    assert set(weights) <= {i.name for i in pruned.graph.initializer} | {
-        out for node in pruned.graph.node for out in node.output
-    }
-    assert all(name.startswith("bert.") and name.endswith(".weight") for name in weights), list(weights)
+    decoded, main = shipped(exported)
+    names = list(decoded)
+    assert names == exported.manifest["graph"]["decoded"]
+    assert names == [i.name for i in main.get_inputs()][2:]  # after inputs_embeds and token_type_ids
+    assert all(name.startswith("bert.") and name.endswith(".weight") for name in names), names
     files = exported.manifest["files"]
-    assert files["main"]["bytes"] < 300_000 < files["decoder"]["bytes"]  # main holds only the small weights
+    assert files["main"]["bytes"] < 300_000 < files["weights"]["bytes"]  # main holds only the small weights
     options = ort.SessionOptions()
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL  # the same kernels as the pair
-    whole = ort.InferenceSession(str(exported.graph_file), options, providers=["CPUExecutionProvider"])
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL  # the same kernels as main
+    model = onnx.ModelProto()
+    model.CopyFrom(pruned)
+    del model.graph.output[:]
+    model.graph.output.extend(helper.make_tensor_value_info(name, TensorProto.FLOAT, None) for name in names)
+    model.graph.output.append(helper.make_tensor_value_info("attentions", TensorProto.FLOAT, None))
+    whole = ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
     rng = np.random.default_rng(0)
     for length in (3, 17):
         feeds = {
             "inputs_embeds": rng.normal(scale=0.05, size=(1, length, 384)).astype(np.float32),
             "token_type_ids": (np.arange(length) >= length // 2).astype(np.int64)[None],
         }
-        got = main.run(["attentions"], {**feeds, **weights})[0]
-        assert np.array_equal(got, whole.run(["attentions"], feeds)[0])
+        *graph_weights, attentions = whole.run(None, feeds)
+        for name, value in zip(names, graph_weights, strict=True):
+            assert decoded[name].dtype == np.float32 and np.array_equal(decoded[name], value), name
+        assert np.array_equal(main.run(["attentions"], {**feeds, **decoded})[0], attentions)
+
+
+def test_weights_file_rejects_what_it_is_not():
+    with pytest.raises(ValueError, match="AVW1"):
+        weights.decode(b"PK\x03\x04" + bytes(60))
 
 
 def test_pruned_graph_matches_pytorch_on_the_course_sentences(exported, bundled):
-    _, weights, main = shipped_sessions(exported)
+    decoded, main = shipped(exported)
     reader = exported.embeddings()
     pairs = []
     for a, b in course_sentences().checks:
@@ -327,7 +342,7 @@ def test_pruned_graph_matches_pytorch_on_the_course_sentences(exported, bundled)
         feeds = {
             "inputs_embeds": reader.rows(enc["input_ids"][0].tolist())[None],
             "token_type_ids": enc["token_type_ids"].numpy(),
-            **weights,
+            **decoded,
         }
         got = main.run(["attentions"], feeds)[0][0]
         assert got.shape == ref.shape

@@ -61,7 +61,8 @@ OPSET = 17
 # Bump when the export or the quantisation changes in a way the source hash would not show.
 # 2: the format-2 files (attnviz.webmodel: embedded-input graph, embedding chunks, manifest) beside model.onnx
 # 3: format 2's graph shipped in two (a decoder run once, the main graph per sentence)
-FORMAT_VERSION = 3
+# 4: format 3: the stored weights in one file decoded by the widget in JavaScript, not by a decoder graph
+FORMAT_VERSION = 4
 # Linear layers kept in float16 (matched against the ONNX node's name).
 FP16_LINEARS = ("attention/self/query", "attention/self/key")
 WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
@@ -308,7 +309,7 @@ def _format2(model_dir: Path, work: Path) -> dict[str, Any]:
     files = manifest["files"]
     return {
         "manifest": MANIFEST_FILE,
-        "graph_bytes": files["decoder"]["bytes"] + files["main"]["bytes"],
+        "graph_bytes": files["weights"]["bytes"] + files["main"]["bytes"],
         "tokenizer_bytes": files["tokenizer"]["bytes"] + files["tokenizer_config"]["bytes"],
         "embedding_bytes": manifest["embeddings"]["bytes"],
         "chunk_rows": manifest["embeddings"]["chunk_rows"],

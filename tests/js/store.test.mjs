@@ -110,8 +110,10 @@ test("progress: one total over every planned file, labelled with the one downloa
   assert.deepEqual(seen.at(-1), { received: 100, total: 100, label: "" });
 });
 
-test("format 2's files belong to the model part", () => {
-  for (const file of ["model.1838b29c16f5f958.onnx", "manifest.json", "12.bin"]) assert.equal(partOf(file), "model", file);
+test("format 3's files belong to the model part", () => {
+  for (const file of ["model.main.1838b29c16f5f958.onnx", "model.weights.17475f0c08c6e8c5.bin", "manifest.json", "12.bin"]) {
+    assert.equal(partOf(file), "model", file);
+  }
   assert.equal(partOf("tokenizer.be50c3628f2bf5bb.json"), "tokenizer");
   assert.equal(partOf("ort-wasm-simd-threaded.mjs"), "runtime");
 });

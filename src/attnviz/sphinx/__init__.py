@@ -156,5 +156,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-before-read-docs", execute_in_parallel)
     app.connect("html-page-context", _page_context, priority=900)  # after themes and sphinx-thebe
     app.connect("build-finished", _copy_static)
+    app.add_css_file("attnviz/page.css")  # every page: sections below the first screen laid out when near
     app.setup_extension("attnviz.sphinx.assets")  # icons and math: what every page downloads (issue 19)
     return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True}

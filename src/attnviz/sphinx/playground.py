@@ -149,7 +149,7 @@ def first_use_sizes(model: Any, modules: Path) -> dict[str, int]:
     files, rows = manifest["files"], manifest["embeddings"]
     runtime = runtime_files(modules)
     sizes = {
-        "graph": files["decoder"]["bytes"] + files["main"]["bytes"],
+        "graph": files["weights"]["bytes"] + files["main"]["bytes"],
         "runtime": sum(path.stat().st_size for key, (path, _) in runtime.items() if key != "tokenizers"),
         "tokenizer": files["tokenizer"]["bytes"]
         + files["tokenizer_config"]["bytes"]

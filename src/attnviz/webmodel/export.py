@@ -1,12 +1,13 @@
-"""Build every file the widget downloads (format 2) and the manifest that names them by content hash.
+"""Build every file the widget downloads (format 3) and the manifest that names them by content hash.
 
 Files (in one folder; the site serves it as ``_static/attnviz/playground/model/``):
 
 * ``manifest.json``: the one fixed name, the widget's entry point (small; revalidate it on every visit);
-* ``model.decoder.<hash>.onnx`` and ``model.main.<hash>.onnx``: the graph (:mod:`.graph`), weights stored as
-  :func:`weight_encoding` says, split in two (:mod:`.split`): the decoder unpacks the weights once, the
-  main graph runs per sentence (``model.<hash>.onnx``, the graph in one piece, stays in the export folder
-  for the tests and is not shipped);
+* ``model.weights.<hash>.bin`` and ``model.main.<hash>.onnx``: the graph (:mod:`.graph`), weights stored as
+  :func:`weight_encoding` says, in two: the stored weights (:mod:`.weights`), which the widget decodes in
+  JavaScript once, and the main graph (:mod:`.split`), run per sentence with the decoded weights as inputs
+  (``model.<hash>.onnx``, the graph in one piece with its decoding nodes, stays in the export folder for
+  the tests and is not shipped);
 * ``tokenizer.<hash>.json``, ``tokenizer_config.<hash>.json``: the model's tokenizer files, unchanged;
 * ``embeddings.<hash>/<chunk>.bin`` and ``embeddings.<hash>/SHA256SUMS``: the word-embedding rows
   (:mod:`.embeddings`).
@@ -25,7 +26,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from . import calibration, embeddings, graph, quant, split
+from . import calibration, embeddings, graph, quant, split, weights
 
 __all__ = ["MANIFEST_FILE", "export", "manifest_files", "weight_encoding"]
 
@@ -43,9 +44,13 @@ def weight_encoding(name: str) -> quant.Encoding | None:
     =====================================================  =======================  =======================
     query/key float16, the rest int8 (the single file)     0.034 / 0.00043 / 99.67  0.032 / 0.00007 / 99.23
     all int8                                               0.042 / 0.00053 / 99.53  0.047 / 0.00008 / 99.10
-    value/output 6 bits, feed-forward 7 bits (this plan)   0.036 / 0.00059 / 99.53  0.047 / 0.00009 / 98.99
+    value/output 6 bits, feed-forward 7 bits               0.036 / 0.00059 / 99.53  0.047 / 0.00009 / 98.99
     value/output and feed-forward 6 bits                   0.054 / 0.00087 / 99.33  0.055 / 0.00015 / 98.42
+    the 6/7-bit plan in blocks of 128, not 32 (this plan)  0.039 / 0.00079 / 99.38  0.042 / 0.00014 / 98.69
     =====================================================  =======================  =======================
+
+    (Blocks of 32 and 64 store the same codes with more scales: the decoder is 9.05 / 8.74 / 8.54 MB for
+    blocks of 32 / 64 / 128.)
 
     Feed-forward in 6 bits passed the gate (0.043) when calibrated on short sentences alone, but was three
     times as wrong on the long pair (0.097); 5 bits gave 0.092 and 4 bits 0.26 on the course inputs, and
@@ -77,7 +82,7 @@ def _write_hashed(folder: Path, stem: str, suffix: str, data: bytes) -> dict[str
 
 
 def export(model_dir: Path, folder: Path, facts: dict[str, Any]) -> dict[str, Any]:
-    """Write the format-2 files for the model in ``model_dir`` into ``folder``; returns the manifest
+    """Write the format-3 files for the model in ``model_dir`` into ``folder``; returns the manifest
     (also written as ``folder/manifest.json``). ``facts``: the model's name and shape."""
     import onnx
     from transformers import AutoTokenizer
@@ -97,11 +102,13 @@ def export(model_dir: Path, folder: Path, facts: dict[str, Any]) -> dict[str, An
     if unused:
         raise RuntimeError(f"the pruned graph holds initializers no node reads: {unused}")
 
-    # the whole graph stays beside the export (tests hold it to PyTorch); the site ships it in two (.split)
+    # the whole graph stays beside the export (tests hold it to PyTorch); the site ships the main graph and
+    # the stored weights it reads, which the widget decodes in JavaScript (.weights)
     whole = _write_hashed(folder, "model", ".onnx", proto.SerializeToString())
     decoder, main = split.split_decoder(proto)
+    decoded = [o.name for o in decoder.graph.output]
     files = {
-        "decoder": _write_hashed(folder, "model.decoder", ".onnx", decoder.SerializeToString()),
+        "weights": _write_hashed(folder, "model.weights", ".bin", weights.pack(proto, stored, decoded)),
         "main": _write_hashed(folder, "model.main", ".onnx", main.SerializeToString()),
     }
     for key, name in TOKENIZER_FILES.items():
@@ -117,7 +124,7 @@ def export(model_dir: Path, folder: Path, facts: dict[str, Any]) -> dict[str, An
     for kind in stored.values():
         counts[kind] = counts.get(kind, 0) + 1
     manifest = {
-        "format": 2,
+        "format": 3,
         "model": {**facts, "vocab_size": int(table.shape[0])},
         "files": files,
         "graph": {
@@ -127,8 +134,8 @@ def export(model_dir: Path, folder: Path, facts: dict[str, Any]) -> dict[str, An
             ],
             "outputs": [{"name": graph.OUTPUT, "dtype": "float32", "shape": [1, layers, heads, "T", "T"]}],
             "weights": counts,
-            "whole": whole,  # the graph in one file (not shipped): decoder + main compute exactly what it does
-            "decoded": [o.name for o in decoder.graph.output],
+            "whole": whole,  # the graph in one file (not shipped): weights + main compute exactly what it does
+            "decoded": decoded,  # the main graph's weight inputs, in the weights file's order
             "last_layer": "query and key projections only (pruned: value, attention output, feed-forward)",
         },
         "embeddings": rows,
@@ -138,7 +145,7 @@ def export(model_dir: Path, folder: Path, facts: dict[str, Any]) -> dict[str, An
 
 
 def manifest_files(folder: Path) -> list[Path]:
-    """Every file of a format-2 export in ``folder``: the manifest, the files it names, every chunk."""
+    """Every file of a format-3 export in ``folder``: the manifest, the files it names, every chunk."""
     manifest = json.loads((folder / MANIFEST_FILE).read_text())
     spec = manifest["embeddings"]
     chunks = [folder / spec["path"].format(chunk=i) for i in range(spec["chunks"])]

@@ -19,8 +19,9 @@ export const PARTS = {
 export function partOf(file) {
   const name = String(file || "");
   if (/^tokenizer/.test(name)) return "tokenizer";
-  // format 2's files: the manifest, the graph (model.<hash>.onnx), an embedding chunk (<n>.bin)
-  if (/^(model\.(\w+\.)?(onnx|json)|manifest\.json|\d+\.bin)$/.test(name)) return "model";
+  // format 3's files: the manifest, the graph (model.main.<hash>.onnx, model.weights.<hash>.bin), an
+  // embedding chunk (<n>.bin)
+  if (/^(model(\.[\w.]+)?\.(onnx|bin|json)|manifest\.json|\d+\.bin)$/.test(name)) return "model";
   if (/^(ort|worker\.js$)/.test(name)) return "runtime";
   return "viewer"; // d3, jQuery, BERTviz's views and the site's own drawing modules
 }

@@ -2,8 +2,8 @@
  * attnviz playground: the model in the reader's browser (format 2 of attnviz.webmodel). Downloads only when
  * the reader first asks, only from this site: the manifest (model/manifest.json, asked for on every page),
  * then the files it names by content hash, each kept in Cache Storage (store.js) so that a later visit
- * downloads none of them: the graph (the embedded input in, the attention weights out; in two files: a
- * decoder that unpacks the stored weights, run once, and the main graph, run per sentence),
+ * downloads none of them: the graph (the embedded input in, the attention weights out; in two files: the
+ * stored weights, decoded once in the worker by weights.js, and the main graph, run per sentence),
  * onnxruntime-web's runtime, the tokenizer, and the word-embedding rows of the tokens typed (a chunk of
  * 16 rows at a time, rows.js). The tokenizer and the model run in a module worker (worker.js): the page's
  * main thread downloads the files (one progress count over all of them) and hands their bytes over.
@@ -87,6 +87,9 @@ export class WorkerClient {
   }
 }
 
+/** A named moment on the page's clock (performance.mark "attnviz:<name>"): benchmarks/browser_model.py reads them. */
+const mark = (name) => globalThis.performance && performance.mark && performance.mark(`attnviz:${name}`);
+
 let client = null;
 const worker = () => (client ||= new WorkerClient(FILES.worker));
 
@@ -122,7 +125,7 @@ export function loadSite() {
         rows,
         url,
         files: {
-          decoder: entry("decoder", LABELS.graph),
+          weights: entry("weights", LABELS.graph),
           main: entry("main", LABELS.graph),
           tokenizer: entry("tokenizer", LABELS.tokenizer),
           tokenizerConfig: entry("tokenizer_config", LABELS.tokenizer),
@@ -166,7 +169,7 @@ const moduleUrl = (bytes) => URL.createObjectURL(new Blob([bytes], { type: "text
 /** Everything the first use downloads before the sentence's rows, planned on the progress count at once. */
 export async function planFirstUse() {
   const site = await loadSite();
-  await plan(site, ["tokenizers", "tokenizer", "tokenizerConfig", "ort", "mjs", "wasm", "decoder", "main"]);
+  await plan(site, ["tokenizers", "tokenizer", "tokenizerConfig", "ort", "mjs", "wasm", "weights", "main"]);
   return site;
 }
 
@@ -177,6 +180,7 @@ export function loadTokenizer() {
       const site = await planFirstUse();
       const [module, json, config] = await Promise.all(["tokenizers", "tokenizer", "tokenizerConfig"].map((k) => fetchFile(site, k)));
       await worker().call("tokenizer", { module: moduleUrl(module), json, config }, [json.buffer, config.buffer]);
+      mark("tokenizer-ready");
       return { facts: site.facts };
     })();
     tokenizerPromise.catch(() => (tokenizerPromise = null));
@@ -189,13 +193,18 @@ export function loadSession() {
   if (!sessionPromise) {
     sessionPromise = (async () => {
       const site = await planFirstUse();
-      const runtime = Promise.all(["ort", "mjs", "wasm"].map((k) => fetchFile(site, k))).then(([ort, mjs, wasm]) =>
-        worker().call("runtime", { ort: moduleUrl(ort), mjs: moduleUrl(mjs), wasm }, [wasm.buffer]),
-      );
+      const runtime = Promise.all(["ort", "mjs", "wasm"].map((k) => fetchFile(site, k)))
+        .then(([ort, mjs, wasm]) => {
+          mark("runtime-downloaded");
+          return worker().call("runtime", { ort: moduleUrl(ort), mjs: moduleUrl(mjs), wasm }, [wasm.buffer]);
+        })
+        .then(() => mark("runtime-ready"));
       runtime.catch(() => {}); // awaited below, after the graph (whose failure is reported first)
-      const [decoder, main] = await Promise.all([fetchFile(site, "decoder"), fetchFile(site, "main")]);
+      const [weights, main] = await Promise.all([fetchFile(site, "weights"), fetchFile(site, "main")]);
+      mark("graph-downloaded");
       await runtime;
-      await worker().call("session", { decoder, main }, [decoder.buffer, main.buffer]);
+      await worker().call("session", { weights, main }, [weights.buffer, main.buffer]);
+      mark("session-ready");
       return true;
     })();
     sessionPromise.catch(() => (sessionPromise = null));

@@ -12,8 +12,8 @@
  *   encode    {a, b}                      -> {ids, tokens, tokenTypeIds, sentenceBStart} (tokenize.js)
  *   runtime   {ort, mjs, wasm}            load onnxruntime-web (ort, mjs: its modules' URLs; wasm: the
  *                                         runtime's bytes), while the page downloads the model
- *   session   {decoder, main}             the graph's two files (bytes): run the decoder once (the weights),
- *                                         start a session on the main graph
+ *   session   {weights, main}             the graph's two files (bytes): decode the stored weights once
+ *                                         (weights.js), start a session on the main graph
  *   attend    {embeds, tokenTypeIds}      the word-embedding rows (Float32Array, T * hidden) ->
  *                                         {data: Float32Array (transferred), dims: [layers, heads, T, T]}
  *
@@ -21,11 +21,12 @@
  * of kept bytes, so nothing here asks the network: the widget runs offline once its files are kept.
  */
 import { sentenceBStart, tokenize } from "./tokenize.js";
+import { decodeWeights } from "./weights.js";
 
 let tokenizer = null;
 let ort = null;
 let session = null;
-let weights = null; // the decoder's outputs: the main graph's weight inputs
+let weights = null; // the decoded weights: the main graph's weight inputs
 
 class Failed extends Error {
   constructor(file, cause) {
@@ -67,23 +68,27 @@ const OPS = {
     if (ort) return true;
     const module = await importFile(ortUrl, "ort.wasm.min.mjs");
     module.env.wasm.numThreads = 1; // no cross-origin isolation on a static site: one thread
-    module.env.wasm.wasmPaths = { mjs }; // the runtime's glue module (a blob: URL of its kept bytes)
-    module.env.wasm.wasmBinary = wasm; // and its WebAssembly, already downloaded (or kept)
+    // the runtime's glue module and its WebAssembly, both blob: URLs of their kept bytes (no network). The
+    // WebAssembly goes by URL, not as env.wasm.wasmBinary: given the bytes, the glue of onnxruntime-web 1.22
+    // still resolves the .wasm's name against its own URL, which a blob: URL cannot be a base of.
+    const binary = URL.createObjectURL(new Blob([wasm], { type: "application/wasm" }));
+    module.env.wasm.wasmPaths = { mjs, wasm: binary };
     ort = module;
     return true;
   },
 
-  async session({ decoder, main }) {
+  async session({ weights: stored, main }) {
     if (session) return true;
+    // the stored weights, unpacked once here (weights.js: tens of milliseconds, where a decoding graph run
+    // by onnxruntime took seconds); fed to the main graph every run, named after the parameters
+    const decoded = {};
+    for (const { name, dims, data } of decodeWeights(stored)) decoded[name] = new ort.Tensor("float32", data, dims);
     try {
-      // no graph optimization: ORT's optimizer takes longer to start the session (folding the weights'
-      // decoding took 11 s in Chromium) than its fused kernels save on a run. The decoder unpacks the stored
-      // weights once; its outputs (float32, named after the parameters) are fed to the main graph every run.
+      // no graph optimization: ORT's optimizer takes longer to start the session than its fused kernels
+      // save on a run of a short sentence
       const options = { executionProviders: ["wasm"], graphOptimizationLevel: "disabled" };
-      const unpack = await ort.InferenceSession.create(decoder, options);
-      weights = await unpack.run({});
-      await unpack.release();
       session = await ort.InferenceSession.create(main, options);
+      weights = decoded;
     } catch (err) {
       const text = String((err && err.message) || err);
       if (/fetch|load|network|wasm/i.test(text)) throw new Failed("ort-wasm-simd-threaded.wasm", text);
