@@ -180,17 +180,20 @@ def test_js_encoder_gives_what_compact_py_encodes(loaded, kind):
 
 
 def test_js_weights_decode_bit_for_bit_as_python(exported):
-    """weights.js (the model's worker) decodes every stored weight of the shipped weights file to the very
-    float32 bytes that attnviz.webmodel.weights.decode gives (itself held to the decoding graph's outputs in
+    """weights.js (the model's worker) decodes every stored weight of the shipped weights file, at once or as
+    it arrives, to the very float32 bytes that attnviz.webmodel.weights.decode gives (itself held to the decoding graph's outputs in
     tests/test_webmodel.py): int8 Linears, the int8 position table, 6- and 7-bit codes, float16."""
     import hashlib
 
     from attnviz.webmodel import weights
 
     path = exported.directory / exported.manifest["files"]["weights"]["path"]
-    got = json.loads(run_node(str(JS / "weights-digest.mjs"), str(path)))
+    out = json.loads(run_node(str(JS / "weights-digest.mjs"), str(path)))
     want = weights.decode(path.read_bytes())
+    got = out["whole"]
     assert list(got) == list(want)
+    # decoded while it downloads (pieces of uneven sizes): the same, and all but the last weight before the end
+    assert out["streamed"] == got and out["decodedBeforeTheEnd"] == len(want) - 1
     kinds = {entry["encoding"] for entry in weights.read_index(path.read_bytes())[0]}
     assert kinds == {"int8", "uint6", "uint7", "fp16"}
     for name, value in want.items():

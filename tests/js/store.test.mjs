@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import test from "node:test";
 
 import { partOf } from "../../src/attnviz/web/playground/messages.js";
+import { decodeWeights, WeightsReader } from "../../src/attnviz/web/playground/weights.js";
 import { decodeChunk, EmbeddingRows, halfToFloat } from "../../src/attnviz/web/playground/rows.js";
 import { FileStore, loadManifest, Progress, SIZE_HEADER } from "../../src/attnviz/web/playground/store.js";
 
@@ -163,4 +164,25 @@ test("rows of token ids come from the chunks that hold them, each chunk fetched 
   assert.deepEqual(asked, [0, 2]);
   assert.throws(() => rows.locate(5), RangeError);
   assert.throws(() => rows.locate(-1), RangeError);
+});
+
+// --- weights.js -----------------------------------------------------------------------------------------------
+// (decoding the shipped file bit for bit as Python does: tests/test_web_js.py with weights-digest.mjs)
+
+test("a weights file that is not one, too long or cut short is refused with a reason", () => {
+  assert.throws(() => decodeWeights(new Uint8Array([80, 75, 3, 4, 0, 0, 0, 0])), /not an attnviz weights file/);
+  const header = new TextEncoder().encode(JSON.stringify([{ name: "w", encoding: "fp16", shape: [1, 2], parts: { values: [0, 4] } }]));
+  const file = new Uint8Array(8 + header.length + ((8 - (header.length % 8)) % 8) + 4);
+  file.set([65, 86, 87, 49]); // AVW1
+  new DataView(file.buffer).setUint32(4, header.length, true);
+  file.set(header, 8);
+  file.set([0x00, 0x3c, 0x00, 0xc0], file.length - 4); // float16 1.0, -2.0
+  const [w] = decodeWeights(file);
+  assert.deepEqual([w.name, w.dims, Array.from(w.data)], ["w", [1, 2], [1, -2]]);
+  const long = new WeightsReader(file.length - 1);
+  assert.throws(() => long.push(file), /longer than/);
+  const short = new WeightsReader(file.length);
+  short.push(file.subarray(0, file.length - 2));
+  assert.equal(short.decoded.length, 0); // the weight's bytes are not all in yet
+  assert.throws(() => short.finish(), /ended after/);
 });

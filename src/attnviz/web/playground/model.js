@@ -188,6 +188,29 @@ export function loadTokenizer() {
   return tokenizerPromise;
 }
 
+/**
+ * The stored weights into the worker, which decodes them as they arrive (each piece of a download, or the
+ * kept file at once). Resolves once every weight is decoded.
+ */
+let streams = 0;
+async function streamWeights(site) {
+  const file = site.files.weights;
+  const w = worker();
+  const stream = ++streams;
+  await w.call("weightsBegin", { stream, bytes: file.bytes });
+  let streamed = false;
+  const sent = [];
+  const bytes = await site.store.get(file.url, file.label, file.bytes, (piece) => {
+    streamed = true;
+    const call = w.call("weightsChunk", { stream, chunk: piece }, [piece.buffer]);
+    call.catch(() => {}); // weightsEnd reports what went wrong
+    sent.push(call);
+  });
+  if (!streamed) await w.call("weightsChunk", { stream, chunk: bytes }, [bytes.buffer]);
+  await Promise.all(sent);
+  await w.call("weightsEnd", { stream });
+}
+
 /** onnxruntime-web and an inference session on the graph (in the worker), from the kept or downloaded files. */
 export function loadSession() {
   if (!sessionPromise) {
@@ -200,10 +223,16 @@ export function loadSession() {
         })
         .then(() => mark("runtime-ready"));
       runtime.catch(() => {}); // awaited below, after the graph (whose failure is reported first)
-      const [weights, main] = await Promise.all([fetchFile(site, "weights"), fetchFile(site, "main")]);
+      // the main graph's session starts as soon as the runtime and the main graph are here (the weights are
+      // its inputs), while the weights still download and the worker decodes them as they arrive
+      const main = fetchFile(site, "main");
+      const started = Promise.all([main, runtime]).then(([bytes]) => worker().call("session", { main: bytes }, [bytes.buffer]));
+      started.catch(() => {});
+      await streamWeights(site);
       mark("graph-downloaded");
+      await main;
       await runtime;
-      await worker().call("session", { weights, main }, [weights.buffer, main.buffer]);
+      await started;
       mark("session-ready");
       return true;
     })();

@@ -102,11 +102,15 @@ export class Progress {
 }
 Progress.clock = 0;
 
-/** A response body as bytes, reporting the bytes received so far to onBytes(received). */
-export async function readBody(response, onBytes) {
+/**
+ * A response body as bytes, reporting the bytes received so far to onBytes(received), and each piece as it
+ * arrives to onChunk(piece) (if given; the piece is the caller's to keep, not a view of the body).
+ */
+export async function readBody(response, onBytes, onChunk = null) {
   if (!response.body || !response.body.getReader) {
     const buffer = new Uint8Array(await response.arrayBuffer());
     onBytes(buffer.length);
+    if (onChunk) onChunk(buffer.slice());
     return buffer;
   }
   const reader = response.body.getReader();
@@ -118,6 +122,7 @@ export async function readBody(response, onBytes) {
     parts.push(value);
     received += value.length;
     onBytes(received);
+    if (onChunk) onChunk(value.slice());
   }
   const bytes = new Uint8Array(received);
   let offset = 0;
@@ -152,9 +157,13 @@ export class FileStore {
     return Boolean(this.cache && (await this.cache.match(url)));
   }
 
-  get(url, label = "", bytes = 0) {
+  /**
+   * The bytes of `url` (kept, or downloaded and kept). onChunk(piece), if given, hears each piece of a
+   * download as it arrives (nothing for a kept file, nor for a caller that joins a download in flight).
+   */
+  get(url, label = "", bytes = 0, onChunk = null) {
     if (!this.loading.has(url)) {
-      const promise = this.load(url, label, bytes);
+      const promise = this.load(url, label, bytes, onChunk);
       this.loading.set(url, promise);
       // shared while in flight only: the bytes go to one caller (who may transfer them to the worker)
       promise.then(
@@ -165,7 +174,7 @@ export class FileStore {
     return this.loading.get(url);
   }
 
-  async load(url, label, bytes) {
+  async load(url, label, bytes, onChunk = null) {
     const kept = this.cache ? await this.cache.match(url).catch(() => null) : null;
     if (kept) {
       if (this.progress) this.progress.skip(url);
@@ -175,7 +184,7 @@ export class FileStore {
     const response = await fetchOk(url, this.fetcher);
     let body;
     try {
-      body = await readBody(response, (n) => this.progress && this.progress.got(url, n));
+      body = await readBody(response, (n) => this.progress && this.progress.got(url, n), onChunk);
     } catch (err) {
       throw downloadError(fileName(url), err);
     }

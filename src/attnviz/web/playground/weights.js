@@ -81,27 +81,78 @@ function decodeUint(entry, bits, packed, zero, scale, out) {
   }
 }
 
+function decodeEntry(bytes, start, entry) {
+  const [rows, cols] = entry.shape;
+  const out = new Float32Array(rows * cols);
+  const kind = entry.encoding;
+  if (kind === "fp16") {
+    out.set(halfs(part(bytes, start, entry, "values")));
+  } else if (kind === "int8") {
+    decodeInt8(entry, part(bytes, start, entry, "q"), halfs(part(bytes, start, entry, "scale")), out);
+  } else if (/^uint[1-8]$/.test(kind)) {
+    const bits = Number(kind.slice(4));
+    const [packed, zero] = [part(bytes, start, entry, "packed"), part(bytes, start, entry, "zero")];
+    decodeUint(entry, bits, packed, zero, halfs(part(bytes, start, entry, "scale")), out);
+  } else {
+    throw new Error(`${entry.name}: unknown encoding ${kind}`);
+  }
+  return { name: entry.name, dims: [rows, cols], data: out };
+}
+
+/**
+ * A weights file decoded while it downloads: push(chunk) its bytes in order (`total` of them, as the manifest
+ * says); each weight is decoded as soon as all its bytes are in (the file lists them in order), so little is
+ * left to do when the last byte arrives. finish() -> every weight, as decodeWeights gives them.
+ */
+export class WeightsReader {
+  constructor(total) {
+    this.bytes = new Uint8Array(total);
+    this.received = 0;
+    this.index = null;
+    this.start = 0;
+    this.decoded = [];
+  }
+
+  push(chunk) {
+    if (this.received + chunk.length > this.bytes.length) {
+      throw new Error(`the weights file is longer than the ${this.bytes.length} bytes the manifest gives`);
+    }
+    this.bytes.set(chunk, this.received);
+    this.received += chunk.length;
+    this.decodeReady();
+  }
+
+  decodeReady() {
+    if (!this.index) {
+      if (this.received < 8) return;
+      const n = new DataView(this.bytes.buffer).getUint32(4, true);
+      if (this.received < 8 + n) return;
+      ({ index: this.index, start: this.start } = readIndex(this.bytes));
+    }
+    while (this.decoded.length < this.index.length) {
+      const entry = this.index[this.decoded.length];
+      const end = Math.max(...Object.values(entry.parts).map(([offset, size]) => this.start + offset + size));
+      if (end > this.received) return;
+      this.decoded.push(decodeEntry(this.bytes, this.start, entry));
+    }
+  }
+
+  finish() {
+    if (this.received !== this.bytes.length) {
+      throw new Error(`the weights file ended after ${this.received} of ${this.bytes.length} bytes`);
+    }
+    this.decodeReady();
+    if (!this.index || this.decoded.length < this.index.length) throw new Error("the weights file is incomplete");
+    return this.decoded;
+  }
+}
+
 /**
  * Every weight of a weights file: [{name, dims: [rows, cols], data: Float32Array}], in the file's order
  * (the main graph's weight inputs).
  */
 export function decodeWeights(bytes) {
-  const { index, start } = readIndex(bytes);
-  return index.map((entry) => {
-    const [rows, cols] = entry.shape;
-    const out = new Float32Array(rows * cols);
-    const kind = entry.encoding;
-    if (kind === "fp16") {
-      out.set(halfs(part(bytes, start, entry, "values")));
-    } else if (kind === "int8") {
-      decodeInt8(entry, part(bytes, start, entry, "q"), halfs(part(bytes, start, entry, "scale")), out);
-    } else if (/^uint[1-8]$/.test(kind)) {
-      const bits = Number(kind.slice(4));
-      const [packed, zero] = [part(bytes, start, entry, "packed"), part(bytes, start, entry, "zero")];
-      decodeUint(entry, bits, packed, zero, halfs(part(bytes, start, entry, "scale")), out);
-    } else {
-      throw new Error(`${entry.name}: unknown encoding ${kind}`);
-    }
-    return { name: entry.name, dims: [rows, cols], data: out };
-  });
+  const reader = new WeightsReader(bytes.length);
+  reader.push(bytes);
+  return reader.finish();
 }

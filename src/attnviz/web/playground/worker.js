@@ -12,8 +12,11 @@
  *   encode    {a, b}                      -> {ids, tokens, tokenTypeIds, sentenceBStart} (tokenize.js)
  *   runtime   {ort, mjs, wasm}            load onnxruntime-web (ort, mjs: its modules' URLs; wasm: the
  *                                         runtime's bytes), while the page downloads the model
- *   session   {weights, main}             the graph's two files (bytes): decode the stored weights once
- *                                         (weights.js), start a session on the main graph
+ *   session   {main}                      the main graph's bytes: start a session on it
+ *   weightsBegin {stream, bytes}          the stored weights' file is coming, `bytes` long (stream: a number
+ *                                         that tells this download from an abandoned earlier one);
+ *   weightsChunk {stream, chunk}          its next bytes (decoded as they complete a weight, weights.js);
+ *   weightsEnd   {stream}                 it is all here: the weights become the main graph's inputs
  *   attend    {embeds, tokenTypeIds}      the word-embedding rows (Float32Array, T * hidden) ->
  *                                         {data: Float32Array (transferred), dims: [layers, heads, T, T]}
  *
@@ -21,12 +24,14 @@
  * of kept bytes, so nothing here asks the network: the widget runs offline once its files are kept.
  */
 import { sentenceBStart, tokenize } from "./tokenize.js";
-import { decodeWeights } from "./weights.js";
+import { WeightsReader } from "./weights.js";
 
 let tokenizer = null;
 let ort = null;
 let session = null;
-let weights = null; // the decoded weights: the main graph's weight inputs
+let decoded = null; // the decoded weights, [{name, dims, data}] (weights.js)
+let weights = null; // the same as onnxruntime tensors: the main graph's weight inputs
+let incoming = null; // {reader, error}: the weights file while it arrives
 
 class Failed extends Error {
   constructor(file, cause) {
@@ -77,18 +82,13 @@ const OPS = {
     return true;
   },
 
-  async session({ weights: stored, main }) {
+  async session({ main }) {
     if (session) return true;
-    // the stored weights, unpacked once here (weights.js: tens of milliseconds, where a decoding graph run
-    // by onnxruntime took seconds); fed to the main graph every run, named after the parameters
-    const decoded = {};
-    for (const { name, dims, data } of decodeWeights(stored)) decoded[name] = new ort.Tensor("float32", data, dims);
     try {
       // no graph optimization: ORT's optimizer takes longer to start the session than its fused kernels
-      // save on a run of a short sentence
+      // save on a run of a short sentence. The weights are inputs: the session starts before they arrive.
       const options = { executionProviders: ["wasm"], graphOptimizationLevel: "disabled" };
       session = await ort.InferenceSession.create(main, options);
-      weights = decoded;
     } catch (err) {
       const text = String((err && err.message) || err);
       if (/fetch|load|network|wasm/i.test(text)) throw new Failed("ort-wasm-simd-threaded.wasm", text);
@@ -97,7 +97,40 @@ const OPS = {
     return true;
   },
 
+  // The stored weights, decoded here while they download (weights.js: each weight as soon as its bytes are
+  // in; tens of milliseconds in all, where a decoding graph run by onnxruntime took seconds), then fed to
+  // the main graph on every run, named after the parameters.
+  weightsBegin({ stream, bytes }) {
+    if (decoded) return true;
+    incoming = { stream, reader: new WeightsReader(bytes), error: null };
+    return true;
+  },
+
+  weightsChunk({ stream, chunk }) {
+    // ignored: weights already decoded, a piece of an earlier (abandoned) stream, or after an error that
+    // weightsEnd reports
+    if (!incoming || incoming.stream !== stream || incoming.error) return true;
+    try {
+      incoming.reader.push(chunk);
+    } catch (err) {
+      incoming.error = err;
+    }
+    return true;
+  },
+
+  weightsEnd({ stream }) {
+    if (decoded) return true;
+    if (incoming && incoming.stream !== stream) throw new Error("the weights came from two downloads at once");
+    const { reader, error } = incoming || {};
+    incoming = null;
+    if (!reader) throw new Error("weightsEnd without weightsBegin");
+    if (error) throw error;
+    decoded = reader.finish(); // (onnxruntime may still be loading: the tensors are made on the first run)
+    return true;
+  },
+
   async attend({ embeds, tokenTypeIds }) {
+    if (!weights) weights = Object.fromEntries(decoded.map(({ name, dims, data }) => [name, new ort.Tensor("float32", data, dims)]));
     const T = tokenTypeIds.length;
     const feeds = {
       ...weights,
