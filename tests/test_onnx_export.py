@@ -8,6 +8,7 @@ stated sizes are checked here.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import subprocess
@@ -141,6 +142,11 @@ def test_widget_names_the_browser_model_and_says_nothing_leaves():
     runtime = sum(size(f["path"]) for k, f in manifest["runtime"].items() if k != "tokenizers")
     tokenizer = sum(size(manifest["files"][k]["path"]) for k in ("tokenizer", "tokenizer_config"))
     tokenizer += size(manifest["runtime"]["tokenizers"]["path"])
+    first_use = [manifest["files"][k]["path"] for k in ("weights", "main", "tokenizer", "tokenizer_config")]
+    first_use += [f["path"] for f in manifest["runtime"].values()]
+    gz = lambda path: len(gzip.compress((site / "model" / path.split("?")[0]).read_bytes(), 6, mtime=0))  # noqa: E731
+    wire = sum(gz(path) for path in first_use)  # as GitHub Pages sends them
+    assert wire < graph + runtime + tokenizer
     spec = manifest["embeddings"]
     chunk = size(spec["path"].format(chunk=0))
     assert graph > 1e6 and runtime > 1e6 and chunk < 10_000
@@ -153,6 +159,7 @@ def test_widget_names_the_browser_model_and_says_nothing_leaves():
         first = f"約 {(graph + runtime + tokenizer) / 1e6:.1f} MB を読み込みます（モデル本体 {graph / 1e6:.1f} MB、"
         first += f"計算するプログラム {runtime / 1e6:.1f} MB、トークナイザー {tokenizer / 1e6:.1f} MB）"
         assert first in page, doc
+        assert f"転送量は約 {wire / 1e6:.1f} MB です" in page, doc
         assert f"{spec['chunk_rows']} 語ずつ（{chunk / 1e3:.1f} KB）" in page, doc
         assert "Cache Storage に保存" in page and "サイトのデータ" in page, doc
     assert _book_note("bundled") == ""

@@ -99,6 +99,7 @@ class PlaygroundDirective(SphinxDirective):
             chunk_rows=sizes.get("chunk_rows", 0),
             chunk_kb=f"{sizes.get('chunk', 0) / 1e3:.1f}",
             first_mb=mb("graph+runtime+tokenizer"),
+            wire_mb=mb("wire"),
             book_note=html.escape(_book_note(requested)),
             japanese_href=html.escape(japanese_href),
             bench=bench,
@@ -158,7 +159,18 @@ def first_use_sizes(model: Any, modules: Path) -> dict[str, int]:
         "chunk_rows": rows["chunk_rows"],
     }
     sizes["graph+runtime+tokenizer"] = sizes["graph"] + sizes["runtime"] + sizes["tokenizer"]
+    # on the wire from a server that gzips them as GitHub Pages does (level 6)
+    first_use = [model.directory / files[k]["path"] for k in ("weights", "main", "tokenizer", "tokenizer_config")]
+    first_use += [path for path, _ in runtime.values()]
+    sizes["wire"] = sum(gzipped_size(path) for path in first_use)
     return sizes
+
+
+def gzipped_size(path: Path, level: int = 6) -> int:
+    """Bytes of ``path`` gzipped at ``level`` (what a server that compresses it sends, headers aside)."""
+    import gzip
+
+    return len(gzip.compress(path.read_bytes(), compresslevel=level, mtime=0))
 
 
 def site_manifest(model: Any, modules: Path) -> dict[str, Any]:
