@@ -169,7 +169,7 @@ def test_instructor_guide_share_link_draws_its_pair(offline_page):
     """The guide's ready-made pair link, followed by a click, fills both inputs and draws the pair's view."""
     page, log, blocked = offline_page("book/instructor_guide.html")
     link = page.locator("main a[href*='playground.html?'][href*='b=']").first
-    cells = link.locator("xpath=ancestor::tr").locator("td").all_inner_texts()
+    cells = [t.strip() for t in link.locator("xpath=ancestor::tr").locator("td").all_text_contents()]
     link.click()
     page.wait_for_selector(DRAWN, timeout=60_000)
     a, b = page.locator(".attnviz-pg-a").input_value(), page.locator(".attnviz-pg-b").input_value()

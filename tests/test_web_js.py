@@ -181,8 +181,9 @@ def test_js_encoder_gives_what_compact_py_encodes(loaded, kind):
 
 def test_js_weights_decode_bit_for_bit_as_python(exported):
     """weights.js (the model's worker) decodes every stored weight of the shipped weights file, at once or as
-    it arrives, to the very float32 bytes that attnviz.webmodel.weights.decode gives (itself held to the decoding graph's outputs in
-    tests/test_webmodel.py): int8 Linears, the int8 position table, 6- and 7-bit codes, float16."""
+    it arrives, to the very float32 bytes that attnviz.webmodel.weights.decode gives (itself held to the
+    decoding graph's outputs in tests/test_webmodel.py): int8 Linears, the int8 position table, 6- and 7-bit
+    codes, float16."""
     import hashlib
 
     from attnviz.webmodel import weights

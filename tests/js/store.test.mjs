@@ -186,3 +186,20 @@ test("a weights file that is not one, too long or cut short is refused with a re
   assert.equal(short.decoded.length, 0); // the weight's bytes are not all in yet
   assert.throws(() => short.finish(), /ended after/);
 });
+
+test("weights.js reads every one of the 65,536 halves as rows.js does", () => {
+  const header = new TextEncoder().encode(JSON.stringify([{ name: "w", encoding: "fp16", shape: [1, 65536], parts: { values: [0, 131072] } }]));
+  const pad = (8 - ((8 + header.length) % 8)) % 8;
+  const file = new Uint8Array(8 + header.length + pad + 131072);
+  file.set([65, 86, 87, 49]);
+  new DataView(file.buffer).setUint32(4, header.length, true);
+  file.set(header, 8);
+  const values = new DataView(file.buffer, 8 + header.length + pad);
+  for (let h = 0; h < 65536; h++) values.setUint16(2 * h, h, true);
+  const [w] = decodeWeights(file);
+  for (let h = 0; h < 65536; h++) {
+    const want = Math.fround(halfToFloat(h));
+    if (Number.isNaN(want)) assert.ok(Number.isNaN(w.data[h]), `half ${h}`);
+    else assert.ok(Object.is(w.data[h], want), `half ${h}: ${w.data[h]} != ${want}`);
+  }
+});

@@ -7,17 +7,40 @@
  * [offset, bytes] of its parts within the data. Every value is one float32 rounding of an exact product (a
  * small integer times a float16 scale), as the decoding graph's Mul was: a Float32Array store rounds once.
  */
-import { halfToFloat } from "./rows.js";
-
 const MAGIC = "AVW1";
 const ALIGN = 8;
 
-/** The float32 value of each of the 65,536 halves, built on first use (256 KB). */
+/**
+ * The float32 value of each of the 65,536 halves, built on first use (256 KB) by rewriting each half's bits
+ * as a float32's (this module imports nothing: the worker loads it alone, and the page never does).
+ */
 let halves = null;
 function halfTable() {
   if (!halves) {
-    halves = new Float32Array(65536);
-    for (let h = 0; h < 65536; h++) halves[h] = halfToFloat(h);
+    const bits = new Uint32Array(65536);
+    for (let h = 0; h < 65536; h++) {
+      const sign = (h & 0x8000) << 16;
+      let exponent = (h >> 10) & 0x1f;
+      let fraction = h & 0x3ff;
+      if (exponent === 0x1f) {
+        bits[h] = sign | 0x7f800000 | (fraction << 13); // infinity, NaN
+      } else if (exponent === 0) {
+        if (fraction === 0) {
+          bits[h] = sign; // zero
+        } else {
+          // subnormal half: normalise (every one is a normal float32)
+          exponent = 1;
+          while (!(fraction & 0x400)) {
+            fraction <<= 1;
+            exponent--;
+          }
+          bits[h] = sign | ((exponent + 112) << 23) | ((fraction & 0x3ff) << 13);
+        }
+      } else {
+        bits[h] = sign | ((exponent + 112) << 23) | (fraction << 13);
+      }
+    }
+    halves = new Float32Array(bits.buffer);
   }
   return halves;
 }
