@@ -456,10 +456,13 @@ export class Bench {
   // --- predict, then look ---------------------------------------------------------------------------------
 
   buildTasks() {
+    // the model's shape, as the page was built with it (the widget's data-layers / data-heads)
+    const layers = Number(this.widget.root.dataset.layers) || 12;
+    const heads = Number(this.widget.root.dataset.heads) || 12;
     const tasks = [
       {
         id: "strongest",
-        text: "Layer 5（最後の層）で、文 A の「it」（なければ最初の単語）がいちばん強く見るトークンはどれ？（12 ヘッドの平均）",
+        text: `Layer ${layers - 1}（最後の層）で、文 A の「it」（なければ最初の単語）がいちばん強く見るトークンはどれ？（${heads} ヘッドの平均）`,
         label: "予想するトークン",
         options: [], // sentence A's tokens, filled when the reader first asks (fillGuessTokens)
       },
@@ -467,7 +470,7 @@ export class Bench {
         id: "previous",
         text: "Layer 0 で、直前のトークンを見るヘッド（役割「直前のトークンを見る」）はどれ？",
         label: "予想するヘッド",
-        options: Array.from({ length: 12 }, (_, h) => [`Head ${h}`, String(h)]),
+        options: Array.from({ length: heads }, (_, h) => [`Head ${h}`, String(h)]),
       },
       {
         id: "shuffle",

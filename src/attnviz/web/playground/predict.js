@@ -28,10 +28,11 @@ export function layerRow(attention, layer, q) {
 export function gradeStrongest(result, layer, q, guess) {
   const row = layerRow(result.attention, layer, q);
   const T = row.length;
+  const H = result.attention.dims[1];
   const answer = row.indexOf(Math.max(...row));
   const name = (j) => `「${result.tokens[j]}」`;
   const explanation =
-    `Layer ${layer} の 12 ヘッドの平均で、${name(q)} がいちばん強く見ているのは ${name(answer)}（${pct(row[answer])}）です。` +
+    `Layer ${layer} の ${H} ヘッドの平均で、${name(q)} がいちばん強く見ているのは ${name(answer)}（${pct(row[answer])}）です。` +
     `あなたの予想 ${name(guess)} は ${pct(row[guess])}。${T} トークンに均等に配れば 1 つあたり ${pct(1 / T)} です。`;
   return { correct: guess === answer, answer, explanation };
 }
