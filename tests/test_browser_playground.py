@@ -98,7 +98,10 @@ def test_browser_weights_match_pytorch(offline_page):
     bundled = attnviz.load_model("bundled")
     pairs = []
     for a, b in course_sentences().checks:
-        got = page.evaluate(f"async ([a, b]) => (await {PLAYGROUND}).infer(a, b)", [a, b])
+        # one JSON string: Playwright's own serialisation of ~10^4 numbers per input took most of the test's time
+        got = json.loads(
+            page.evaluate(f"async ([a, b]) => JSON.stringify(await (await {PLAYGROUND}).infer(a, b))", [a, b])
+        )
         enc, ref = torch_attentions(bundled, a, b)
         assert got["ids"] == enc["input_ids"][0].tolist()
         pairs.append((np.asarray(got["data"], dtype=np.float32).reshape(got["dims"]), ref))
