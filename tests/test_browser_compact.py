@@ -9,6 +9,7 @@ element for element and attribute for attribute; opacities may differ by at most
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -27,8 +28,9 @@ A, B = "The cat sat on the mat", "The cat lay on the rug"
 OPACITY = re.compile(r"(?:^|-)opacity$")
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
 
-# Every element of every SVG in the view: tag, attributes (style properties included), own text.
-SNAPSHOT = """root => Array.from(root.querySelectorAll('svg, svg *')).map(el => {
+# Every element of every SVG in the view: tag, attributes (style properties included), own text. Handed over as
+# one JSON string: Playwright's own serialisation of thousands of small arrays took seconds per snapshot.
+SNAPSHOT = """root => JSON.stringify(Array.from(root.querySelectorAll('svg, svg *')).map(el => {
     // a11y.js adds names, roles and focus to the drawn SVG (issue 12): not part of BERTviz's drawing
     const A11Y = new Set(['aria-label', 'aria-checked', 'role', 'tabindex', 'focusable']);
     const attrs = {};
@@ -42,7 +44,7 @@ SNAPSHOT = """root => Array.from(root.querySelectorAll('svg, svg *')).map(el => 
     for (let i = 0; i < el.style.length; i++) attrs['style:' + el.style[i]] = el.style.getPropertyValue(el.style[i]);
     const text = Array.from(el.childNodes).filter(n => n.nodeType === 3).map(n => n.textContent).join('');
     return [el.tagName, attrs, text];
-})"""
+}))"""
 
 
 def _view_html(kind: str, pair: bool, loaded) -> str:
@@ -141,7 +143,7 @@ def test_compact_view_draws_the_same_svg(site, browser, loaded, kind, pair):
             act_new()
             old.wait_for_timeout(50)
             new.wait_for_timeout(50)
-            snap_old, snap_new = old_root.evaluate(SNAPSHOT), new_root.evaluate(SNAPSHOT)
+            snap_old, snap_new = json.loads(old_root.evaluate(SNAPSHOT)), json.loads(new_root.evaluate(SNAPSHOT))
             assert any(tag == "line" for tag, _, _ in snap_new), f"{name} {state}: nothing drawn"
             _compare(snap_old, snap_new, f"{name} {state}")
             compared += 1

@@ -2,6 +2,7 @@
 works.
 
 This is the one home of "every view of every page draws, with no JS error, no failed and no off-site request";
+the same page load, once drawn, is checked by axe-core (the as-loaded check is in test_browser_a11y.py).
 test_browser_views.py drives the views' controls, test_browser_chapters_*.py what single chapters show.
 """
 
@@ -11,6 +12,7 @@ import re
 
 import pytest
 
+from attnviz_devtools.a11y import severe_nodes, severe_violations
 from attnviz_devtools.project import html_of, shown_outputs
 from attnviz_devtools.site import built_pages
 from attnviz_devtools.views import draw_all
@@ -37,6 +39,12 @@ def test_page_views_draw_offline_without_errors(open_page, doc):
     assert log.errors == []
     assert log.offsite == []
     assert log.failed == []
+    # every view drawn: zero serious or critical axe violations (issue 12)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_timeout(100)
+    found = severe_violations(page)
+    print(f"axe serious/critical nodes on {doc} after drawing ({len(views)} views): {severe_nodes(found)} {found}")
+    assert found == []
 
 
 @pytest.mark.parametrize("query", ["自己注意", "アテンション"])

@@ -36,13 +36,19 @@ PAIR = next(
 )
 
 
-@pytest.fixture
-def views(open_page):
+@pytest.fixture(scope="module")
+def views(browser, site_url):
+    """The appendix, every view drawn, once for the tests below: each drives its own view (the two on the first
+    head view, a layer change and a hover, hold whatever the other left)."""
     assert CALLS == ["head_view", "head_view", "model_view", "neuron_view"], "the order the tests below rely on"
-    page, log = open_page(PAGE)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    log = PageLog(site_url)
+    log.attach(page)
+    page.goto(site_url + PAGE, wait_until="load")
     roots = draw_all(page, "div[id^=bertviz-]")
     assert len(roots) == len(CALLS)
-    return page, log, roots
+    yield page, log, roots
+    page.close()
 
 
 def test_choosing_another_layer_redraws(views):

@@ -1,7 +1,9 @@
-"""The notebooks Colab and Binder open (book/*.ipynb): in step with the pages, and each runs top to bottom.
+"""The notebooks Colab and Binder open (book/*.ipynb): in step with the pages, and each one's cells run.
 
-The run executes the committed notebook with nbclient in a fresh kernel, in an empty working folder (as in
-Colab, where none of the repository's files are around), on the model the build uses (`make test`: bundled).
+The run executes the committed notebook's cells with nbclient in a fresh kernel, in an empty working folder (as in
+Colab, where none of the repository's files are around), on the model the build uses (`make test`: bundled): the
+cells the site shows first and alone (a reader who pastes them gets them to run, tests/test_visible_cells.py), then
+the hidden ones. The build (`make book`, cell errors fail it) runs every page top to bottom in the notebooks' order.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import nbformat
 import pytest
 from packaging.requirements import Requirement
 
-from attnviz_devtools.notebooks import errors_of, execute_fresh
+from attnviz_devtools.notebooks import errors_of, execute_fresh, is_shown
 from attnviz_devtools.project import ROOT, config, executable_docnames, load_sync
 
 sync = load_sync()
@@ -114,11 +116,18 @@ def test_install_cell_pip_installs_the_package_in_colab(shell, monkeypatch):
 @pytest.mark.slow
 @pytest.mark.parametrize("docname", PAGES)
 def test_page_runs_as_a_notebook(docname, tmp_path):
+    """One fresh kernel per page: the shown cells, in order, as if pasted into a new notebook, then the hidden
+    cells (the Colab install cell, the chapter's glue_page call) in order."""
     nb = nbformat.read(ROOT / f"{docname}.ipynb", as_version=4)
+    cells = code_cells(nb)
+    shown = [c for c in cells if is_shown(c)]
+    hidden = [c for c in cells if not is_shown(c)]
+    assert cells[0] in hidden, "the install cell is hidden"
+    run = nbformat.v4.new_notebook(metadata=nb.metadata)
+    run.cells = shown + hidden
     started = time.monotonic()
-    errors = errors_of(execute_fresh(nb, tmp_path))
+    errors = errors_of(execute_fresh(run, tmp_path))  # a cell that fails stops the run, and names itself
     assert errors == []
-    assert all(c.execution_count for c in code_cells(nb)), "every cell ran"
-    install = code_cells(nb)[0]
-    assert install.outputs == [], "outside Colab the install cell prints nothing and installs nothing"
+    assert all(c.execution_count for c in cells), "every cell ran"
+    assert cells[0].outputs == [], "outside Colab the install cell prints nothing and installs nothing"
     assert time.monotonic() - started < 600

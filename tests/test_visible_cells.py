@@ -2,8 +2,9 @@
 
 "Shown" means every code cell whose input the site displays, folded ones (``hide-input``) included; cells tagged
 ``remove-cell`` or ``remove-input`` are hidden. The shown cells of a page, pasted in order into a fresh notebook,
-run (so every import a shown cell needs is itself shown), and none of them glues. Apart from the Colab install
-cell, a chapter has one hidden cell: its chapter module's ``glue_page()``, which shows the model note.
+run (so every import a shown cell needs is itself shown: tests/test_notebooks.py's ``test_page_runs_as_a_notebook``
+runs them first and alone in each page's fresh kernel), and none of them glues. Apart from the Colab install cell, a
+chapter has one hidden cell: its chapter module's ``glue_page()``, which shows the model note.
 """
 
 from __future__ import annotations
@@ -14,11 +15,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from attnviz_devtools.notebooks import errors_of, execute_fresh
+from attnviz_devtools.notebooks import is_shown
 from attnviz_devtools.project import executable_docnames, load_sync
 
 ROOT = Path(__file__).resolve().parents[1]
-HIDDEN = {"remove-cell", "remove-input"}
 #: Every page that runs code: the seven chapters and the appendix.
 PAGES = executable_docnames()
 CHAPTERS = [p for p in PAGES if re.fullmatch(r"book/0[0-6]_\w+", p)]
@@ -31,11 +31,11 @@ def code_cells(docname: str) -> list:
 
 
 def shown_cells(docname: str) -> list:
-    return [c for c in code_cells(docname) if not HIDDEN & set(c.metadata.get("tags", []))]
+    return [c for c in code_cells(docname) if is_shown(c)]
 
 
 def hidden_cells(docname: str) -> list:
-    return [c for c in code_cells(docname) if HIDDEN & set(c.metadata.get("tags", [])) and c.source != INSTALL]
+    return [c for c in code_cells(docname) if not is_shown(c) and c.source != INSTALL]
 
 
 def test_every_page_is_checked():
@@ -66,12 +66,3 @@ def test_a_chapters_hidden_cell_is_one_call_to_its_glue_page(docname):
     assert [line for line in lines if line] == [f"from attnviz.course import ch{n}", f"ch{n}.glue_page()"]
     assert cells[0].metadata["tags"] == ["remove-input"], "the model note it returns is shown"
     assert code_cells(docname)[1] == cells[0], "right after the install cell: the note opens the page"
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("docname", [p for p in PAGES if shown_cells(p)])
-def test_shown_cells_run_in_a_fresh_notebook(docname, tmp_path):
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(c.source) for c in shown_cells(docname)]
-    errors = errors_of(execute_fresh(nb, tmp_path))
-    assert errors == []

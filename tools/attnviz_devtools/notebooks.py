@@ -11,7 +11,10 @@ from typing import Any
 
 from .project import ROOT
 
-__all__ = ["errors_of", "execute_fresh"]
+__all__ = ["HIDDEN", "errors_of", "execute_fresh", "is_shown"]
+
+#: Tags that hide a code cell's input on the site; every other code cell is shown (``hide-input`` folds it).
+HIDDEN = frozenset({"remove-cell", "remove-input"})
 
 
 @contextmanager
@@ -42,6 +45,11 @@ def execute_fresh(nb: Any, folder: Path, timeout: int = 600) -> Any:
             nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
         ).execute()
     return nb
+
+
+def is_shown(cell: Any) -> bool:
+    """Whether the site shows this code cell's input (folded ones included)."""
+    return not HIDDEN & set(cell.get("metadata", {}).get("tags", []))
 
 
 def errors_of(nb: Any) -> list[Any]:
