@@ -97,7 +97,8 @@ def test_toy_kind_is_rewritten_and_its_assets_added(toy_site):
     tag = re.search(r'<script type="application/json" data-attnviz-view="toy"([^>]*)>(.*?)</script>', page, re.S)
     assert tag and 'data-attnviz-module="kinds/toy.js"' in tag.group(1) and 'data-root="toy-1"' in tag.group(1)
     assert decode_toy(json.loads(tag.group(2))) == {"tokens": TOKENS, "weights": WEIGHTS}
-    assert '<script type="module" src="_static/attnviz/views.js' in page
+    # async: the page is ready (DOMContentLoaded) without waiting for views.js, which starts once it is parsed
+    assert '<script async="async" type="module" src="_static/attnviz/views.js' in page
     assert 'href="_static/attnviz/kinds/toy.css' in page
     assert "bertviz.css" not in page and "headmap.css" not in page  # only what the page shows
     static = toy_site / "_static" / "attnviz"

@@ -90,12 +90,14 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[s
         raise ExtensionError(f"{pagename}: {exc}") from exc
     context["body"] = page.body
     # Added here, these go to this page only. views.js imports the kinds' modules when a view is near.
+    # async: the page's HTML and the theme's scripts are ready (DOMContentLoaded) without waiting for these
+    # modules and what they import; each starts once the page is parsed, whenever it has loaded
     kinds = page.kinds
     if any(kind.lazy for kind in kinds):
-        app.add_js_file("attnviz/views.js", priority=100, type="module")
+        app.add_js_file("attnviz/views.js", priority=100, type="module", **{"async": "async"})
     for kind in kinds:
         if not kind.lazy:
-            app.add_js_file(f"attnviz/{kind.module}", type="module")
+            app.add_js_file(f"attnviz/{kind.module}", type="module", **{"async": "async"})
         for css in kind.css:
             app.add_css_file(f"attnviz/{css}")
 

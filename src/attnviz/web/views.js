@@ -74,4 +74,6 @@ export function start(doc = document) {
   views.forEach((view) => observer.observe(view.root));
 }
 
-start(); // a module runs once the page is parsed
+// loaded async (attnviz.sphinx): this may run before the page is parsed; then it starts once it is
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", () => start(), { once: true });
+else start();

@@ -26,6 +26,9 @@ import { pageWidgets } from "./widget.js";
 
 export { embeddingRows, encodeText as encode, infer } from "./model.js";
 
+// loaded async (attnviz.sphinx): this may run before the page is parsed; the widgets are made once it is
+if (document.readyState === "loading") await new Promise((done) => document.addEventListener("DOMContentLoaded", done, { once: true }));
+
 // a share link: playground.html?a=<sentence A>&b=<sentence B>, and the bench's experiment (share.js)
 const query = parseQuery(window.location.search);
 const benches = new WeakMap();
