@@ -68,9 +68,17 @@ def test_figures_render(open_page, path):
     assert _page_errors(log) == []
 
 
+def article_text(page) -> str:
+    """The chapter's text as a reader who scrolls through it reads it. The site lays out the sections below
+    the first screen only when they come near (attnviz/page.css: content-visibility: auto), and until then
+    the browser's innerText leaves them out: every section is drawn first."""
+    page.evaluate("for (const s of document.querySelectorAll('article section')) s.style.contentVisibility = 'visible'")
+    return page.inner_text("article")
+
+
 def test_self_attention_check_is_printed(open_page, loaded):
     page, _ = open_page("book/01_self_attention.html")
-    text = page.inner_text("article")
+    text = article_text(page)
     diff = re.search(r"手計算とモデルの重みの差の最大値: ([0-9.e+-]+)", text)
     assert diff is not None and float(diff.group(1)) < 1e-5
     assert f"{loaded.info.hidden_size // loaded.info.heads} 次元" in text  # d_k glued into the prose
@@ -78,7 +86,7 @@ def test_self_attention_check_is_printed(open_page, loaded):
 
 def test_transformer_page_shows_the_models_numbers(open_page, loaded):
     page, _ = open_page("book/02_transformer_bert.html")
-    text = page.inner_text("article")
+    text = article_text(page)
     info = loaded.info
     assert f"{info.layers} 層 × {info.heads} ヘッド" in text
     assert f"Layer 0〜{info.layers - 1}" in text

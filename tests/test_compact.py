@@ -130,7 +130,8 @@ def test_the_build_stops_with_the_page_named(single):
     context = {"body": html}
     _page_context(app, "book/ok", "page.html", context, None)
     assert "data-attnviz-view" in context["body"]
-    assert added == [("attnviz/views.js", {"priority": 100, "type": "module"}), ("attnviz/bertviz.css", {})]
+    views = ("attnviz/views.js", {"priority": 100, "loading_method": "async", "type": "module"})  # async: see views.js
+    assert added == [views, ("attnviz/bertviz.css", {})]
 
 
 def test_head_maps_lose_their_inline_code_in_the_site(loaded, single):

@@ -94,10 +94,10 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[s
     # modules and what they import; each starts once the page is parsed, whenever it has loaded
     kinds = page.kinds
     if any(kind.lazy for kind in kinds):
-        app.add_js_file("attnviz/views.js", priority=100, type="module", **{"async": "async"})
+        app.add_js_file("attnviz/views.js", priority=100, loading_method="async", type="module")
     for kind in kinds:
         if not kind.lazy:
-            app.add_js_file(f"attnviz/{kind.module}", type="module", **{"async": "async"})
+            app.add_js_file(f"attnviz/{kind.module}", loading_method="async", type="module")
         for css in kind.css:
             app.add_css_file(f"attnviz/{css}")
 
