@@ -21,8 +21,8 @@ On the course sentences (26 inputs, 24,264 attention rows) this gives 24.4 MB, a
 The graph: inputs ``input_ids``, ``token_type_ids`` (int64, shape ``(1, T)``), output ``attentions``
 of shape ``(1, layers, heads, T, T)`` (float32).
 
-That single file (``model.onnx``, with ``model.json``) is what today's widget loads. Beside it the export
-writes format 2 (:mod:`attnviz.webmodel`), for the widget to come: a graph that takes the embedded input
+That single file (``model.onnx``, with ``model.json``) is no longer shipped; its tests remain. Beside it the
+export writes format 3 (:mod:`attnviz.webmodel`), what the widget downloads: a graph that takes the embedded input
 and holds only what the attention weights need, the word-embedding rows as chunk files fetched on demand,
 and ``manifest.json``, which names every file by its content hash. ``python benchmarks/browser_model.py
 --sizes`` prints both formats' sizes and precision.
@@ -83,7 +83,7 @@ class BrowserModel:
 
     @property
     def manifest_file(self) -> Path:
-        """Format 2's entry point: it names the graph, the tokenizer files and the embedding chunks."""
+        """Format 3's entry point: it names the graph, the tokenizer files and the embedding chunks."""
         from .webmodel.export import MANIFEST_FILE
 
         return self.directory / MANIFEST_FILE
@@ -94,17 +94,17 @@ class BrowserModel:
 
     @property
     def graph_file(self) -> Path:
-        """Format 2's graph: embedded input in, attention weights out."""
+        """The whole graph (not shipped; the tests' reference): embedded input in, attention weights out."""
         return self.directory / self.manifest["graph"]["whole"]["path"]
 
     def embeddings(self) -> EmbeddingRows:
-        """The reference reader of format 2's embedding chunks."""
+        """The reference reader of format 3's embedding chunks."""
         from .webmodel.embeddings import EmbeddingRows
 
         return EmbeddingRows.from_manifest(self.manifest_file)
 
     def files(self) -> list[Path]:
-        """Every file the site ships: format 2's (paths inside ``directory``, the chunks in a subfolder). The
+        """Every file the site ships: format 3's (paths inside ``directory``, the chunks in a subfolder). The
         single-file model.onnx of format 1 is still exported (its tests hold it to PyTorch), not shipped."""
         from .webmodel.export import manifest_files
 
@@ -128,7 +128,7 @@ def cache_key(model_dir: Path | None = None) -> str:
     for package in ("torch", "transformers", "onnx"):
         h.update(f"{package}={version(package)};".encode())
     h.update(Path(__file__).read_bytes())
-    for path in sorted((Path(__file__).parent / "webmodel").iterdir()):  # the format-2 export and its data
+    for path in sorted((Path(__file__).parent / "webmodel").iterdir()):  # the format-3 export and its data
         if path.is_file():
             h.update(path.name.encode() + path.read_bytes())
     for name in ("config.json", "model.safetensors", *TOKENIZER_FILES):
@@ -302,7 +302,7 @@ def _facts(model_dir: Path, model_file: Path, counts: dict[str, int]) -> dict[st
 
 
 def _format2(model_dir: Path, work: Path) -> dict[str, Any]:
-    """Write format 2 beside the single file; the facts the widget's text will need from it."""
+    """Write format 3 beside the single file; the facts the widget's text will need from it."""
     from .webmodel.export import MANIFEST_FILE, export
 
     manifest = export(model_dir, work, bundled_facts(model_dir))

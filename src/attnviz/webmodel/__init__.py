@@ -1,4 +1,4 @@
-"""The files the playground widget downloads, built from the bundled all-MiniLM-L6-v2 (format 2).
+"""The files the playground widget downloads, built from the bundled all-MiniLM-L6-v2 (format 3).
 
 :mod:`attnviz.browser_model` runs the export at ``make book``; the parts live here:
 

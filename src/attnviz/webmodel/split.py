@@ -1,10 +1,12 @@
-"""The graph in two: a decoder that unpacks the stored weights, run once, and the model, run per sentence.
+"""The graph in two: the nodes that unpack the stored weights, and the model that runs per sentence.
 
 The stored weights (6-, 7- and 8-bit codes with their scales, :mod:`.quant`) are unpacked by nodes of the
 graph. In one graph those nodes run on every sentence (onnxruntime-web runs the graph unoptimised, since
 folding them at session start took 11 s in Chromium against 5 s for the whole start): about 0.5-0.7 s of a
-warm click. Split, the widget runs the decoder once when the session starts and feeds its outputs (the
-float32 weights, named after the parameters) to the model on every sentence.
+warm click. Split, the model (the main graph) takes the unpacked weights (float32, named after the
+parameters) as inputs. The site ships the main graph; the decoder graph only names those inputs and is the
+reference the tests hold the widget's own decoding to (:mod:`.weights`: in JavaScript, as the weights
+download, where running the decoder graph in onnxruntime-web took seconds).
 
 A node is the decoder's when every input it reads is an initializer or the output of another decoder node;
 the model's inputs are the graph's inputs and the decoder's outputs that a model node reads. ``Constant``
