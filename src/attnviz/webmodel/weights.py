@@ -38,6 +38,8 @@ from typing import Any
 
 import numpy as np
 
+from .quant import dequantise_uint, unpack_codes
+
 __all__ = ["MAGIC", "decode", "pack", "read_index"]
 
 MAGIC = b"AVW1"
@@ -102,8 +104,6 @@ def read_index(blob: bytes) -> tuple[list[dict[str, Any]], int]:
 
 
 def _unpack(packed: np.ndarray, bits: int) -> np.ndarray:
-    from .quant import unpack_codes
-
     return unpack_codes(packed.reshape(-1, bits), bits)
 
 
@@ -132,8 +132,9 @@ def decode(blob: bytes) -> dict[str, np.ndarray]:
                 per_value = np.repeat(scale.reshape(rows, cols // block), block, axis=1)
             out[entry["name"]] = q * per_value
         else:
-            codes = _unpack(part(entry, "packed", "u1"), int(kind.removeprefix("uint"))).reshape(rows, cols)
-            zero = np.repeat(part(entry, "zero", "u1").reshape(rows // block, cols), block, axis=0)
-            per_value = np.repeat(scale.reshape(rows // block, cols), block, axis=0)
-            out[entry["name"]] = (codes.astype(np.float32) - zero.astype(np.float32)) * per_value
+            codes = _unpack(part(entry, "packed", "u1"), int(kind.removeprefix("uint")))
+            blocks = (rows // block, 1, cols)  # the stored layout (quant.uint_blocks): codes (in/B, B, out)
+            zero = part(entry, "zero", "u1").reshape(blocks)
+            value = dequantise_uint(codes.reshape(rows // block, block, cols), scale.reshape(blocks), zero)
+            out[entry["name"]] = value.reshape(rows, cols)
     return out
